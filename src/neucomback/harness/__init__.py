@@ -1,0 +1,1 @@
+"""The verified core: build, sandbox, check, time, and the Verdict they produce."""

@@ -1,0 +1,198 @@
+"""Turning sources into executables: IR for the model, cached harness objects, trusted
+reference builds, and candidate assembly -> object -> executable with readable errors.
+
+Trusted builds (IR, harness, references) raise InfrastructureError on failure. Candidate
+builds never raise for a bad candidate: they return a StepResult with the diagnostics.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import toolchain
+from ..cache import atomic_write_text, cache_root, key
+from ..errors import InfrastructureError
+from ..suite.harnessgen import harness_source
+from ..suite.task import Task
+from ..targets import Target
+
+RUNTIME_DIR = Path(__file__).parent / "runtime"
+COMPILE_TIMEOUT = 120
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+@dataclass
+class StepResult:
+    """Outcome of one build step on candidate input. `ok` False means the candidate failed."""
+
+    ok: bool
+    command: list[str]
+    seconds: float
+    output: str = ""
+    feedback: str = ""
+    commands: list[list[str]] = field(default_factory=list)
+
+
+def _lock(name: str) -> threading.Lock:
+    with _locks_guard:
+        return _locks.setdefault(name, threading.Lock())
+
+
+def _run(cmd: list[str], timeout: float = COMPILE_TIMEOUT) -> tuple[int, str, float]:
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return 124, f"timed out after {timeout}s: {' '.join(cmd)}", time.perf_counter() - t0
+    except FileNotFoundError as e:
+        raise InfrastructureError(f"cannot execute {cmd[0]}: {e}") from None
+    return proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - t0
+
+
+def _trusted(cmd: list[str], what: str) -> None:
+    code, out, _ = _run(cmd)
+    if code != 0:
+        raise InfrastructureError(f"{what} failed ({' '.join(cmd)}):\n{out[-4000:]}")
+
+
+def _cached(subdir: str, k: str, suffix: str, build: "callable[[Path], None]") -> Path:  # type: ignore[valid-type]
+    """Return cache/subdir/k+suffix, building it (once, under a lock) if missing."""
+    out = cache_root() / subdir / f"{k}{suffix}"
+    if out.exists():
+        return out
+    with _lock(str(out)):
+        if out.exists():
+            return out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.{threading.get_ident()}.tmp")
+        build(tmp)
+        tmp.replace(out)
+    return out
+
+
+def _sources(task: Task) -> list[Path]:
+    return [task.ref_c, *(task.path / s for s in task.extra_sources)]
+
+
+def ir_for(task: Task, target: Target) -> Path:
+    """The -O3 LLVM IR the model is given, generated from the C source for this target."""
+    k = key("ir", task.fingerprint(), target.name, target.clang_flags, toolchain.version_fingerprint())
+
+    def build(tmp: Path) -> None:
+        _trusted([toolchain.tool("clang"), *target.clang_flags, "-O3", "-ffp-contract=off", "-S",
+                  "-emit-llvm", "-fno-ident", "-I", str(RUNTIME_DIR), str(task.ref_c), "-o", str(tmp)],
+                 f"IR generation for {task.id}")
+
+    return _cached("ir", k, ".ll", build)
+
+
+def harness_obj(task: Task, target: Target) -> Path:
+    """The harness object for (task, target), compiled once and cached."""
+    src = harness_source(task)
+    is_cpp = task.custom_harness is not None and task.custom_harness.suffix == ".cpp"
+    k = key("harness", task.fingerprint(), src, target.name, target.clang_flags, toolchain.version_fingerprint())
+
+    def build(tmp: Path) -> None:
+        src_path = tmp.with_suffix(".cpp" if is_cpp else ".c")
+        atomic_write_text(src_path, src)
+        compiler = toolchain.tool("clang") + ("++" if is_cpp else "")
+        _trusted([compiler, *target.clang_flags, "-O2", "-ffp-contract=off", "-fno-builtin",
+                  "-w", "-I", str(RUNTIME_DIR), "-I", str(task.path), "-c", str(src_path), "-o", str(tmp)],
+                 f"harness build for {task.id}")
+
+    return _cached("harness", k, ".o", build)
+
+
+def reference_exe(task: Task, target: Target, opt: str) -> Path:
+    """A trusted executable of the C reference at `opt` (e.g. "-O0", "-O3"), same ISA flags."""
+    hobj = harness_obj(task, target)
+    k = key("ref", task.fingerprint(), target.name, opt, target.clang_flags, toolchain.version_fingerprint())
+
+    def build(tmp: Path) -> None:
+        objs = []
+        for i, src in enumerate(_sources(task)):
+            obj = tmp.with_name(f"{tmp.name}.{i}.o")
+            _trusted([toolchain.tool("clang"), *target.clang_flags, opt, "-ffp-contract=off", "-w",
+                      "-I", str(RUNTIME_DIR), "-c", str(src), "-o", str(obj)], f"reference build of {task.id}")
+            objs.append(str(obj))
+        _trusted(link_command(target, [*objs, str(hobj)], tmp, is_cpp_harness(task)), f"reference link of {task.id}")
+
+    return _cached("ref", k, ".exe", build)
+
+
+def reference_asm(task: Task, target: Target, opt: str = "-O3") -> Path:
+    """llc's assembly for the task's IR (the clang -O3 code the candidate is compared with)."""
+    ir = ir_for(task, target)
+    k = key("refasm", ir.name, opt, target.llc_flags)
+
+    def build(tmp: Path) -> None:
+        _trusted([toolchain.tool("llc"), *target.llc_flags, opt, str(ir), "-o", str(tmp)],
+                 f"llc {opt} for {task.id}")
+
+    return _cached("refasm", k, ".s", build)
+
+
+def is_cpp_harness(task: Task) -> bool:
+    return task.custom_harness is not None and task.custom_harness.suffix == ".cpp"
+
+
+def link_command(target: Target, objs: list[str], out: Path, cpp: bool = False) -> list[str]:
+    """Link objects into an executable: non-PIE (position-dependent model asm links), no exec stack."""
+    driver = toolchain.tool("clang") + ("++" if cpp else "")
+    return [driver, *target.clang_flags, "-no-pie", "-fuse-ld=bfd", "-Wl,-z,noexecstack",
+            *objs, "-lm", "-o", str(out)]
+
+
+_AS_LINE = re.compile(r"^[^:\n]*?:(\d+): (Error|Warning|Fatal error|Assembler messages)?:?\s*(.*)$", re.M)
+
+
+def _annotate(diagnostics: str, source_lines: list[str], limit: int = 12) -> str:
+    """Attach the offending source line to each `file:LINE: Error: ...` diagnostic."""
+    out: list[str] = []
+    for m in _AS_LINE.finditer(diagnostics):
+        if m.group(2) and m.group(2).startswith("Warning"):
+            continue
+        line_no = int(m.group(1))
+        src = source_lines[line_no - 1].rstrip() if 0 < line_no <= len(source_lines) else "<beyond end of file>"
+        out.append(f"line {line_no}: {m.group(3).strip()}\n    {line_no:5d} | {src}")
+        if len(out) >= limit:
+            out.append("(further errors omitted)")
+            break
+    return "\n".join(out) if out else diagnostics.strip()[-3000:]
+
+
+def assemble(asm_path: Path, target: Target, obj_path: Path) -> StepResult:
+    """Assemble candidate asm with the target's GNU assembler."""
+    cmd = [toolchain.tool(f"as-{target.name}"), *target.as_flags, str(asm_path), "-o", str(obj_path)]
+    code, out, secs = _run(cmd, timeout=60)
+    if code == 0:
+        return StepResult(True, cmd, secs, out)
+    lines = asm_path.read_text(errors="replace").splitlines()
+    return StepResult(False, cmd, secs, out, "The assembler rejected the code:\n" + _annotate(out, lines))
+
+
+_UNDEF = re.compile(r"undefined reference to [`'](\S+?)'")
+_MULTI = re.compile(r"multiple definition of [`'](\S+?)'")
+
+
+def link(objs: list[Path], target: Target, exe_path: Path, task: Task) -> StepResult:
+    """Link candidate object(s) with the task harness; explain missing/duplicate symbols."""
+    cmd = link_command(target, [str(o) for o in objs], exe_path, is_cpp_harness(task))
+    code, out, secs = _run(cmd, timeout=60)
+    if code == 0:
+        return StepResult(True, cmd, secs, out)
+    hints = []
+    for sym in sorted(set(_UNDEF.findall(out))):
+        hints.append(f"- symbol `{sym}` is used but not defined: the assembly must define it "
+                     f"(with `.globl {sym}` if it is the function the harness calls).")
+    for sym in sorted(set(_MULTI.findall(out))):
+        hints.append(f"- symbol `{sym}` is defined twice (once in your assembly and once elsewhere).")
+    body = "\n".join(hints) if hints else ""
+    tail = "\n".join(l for l in out.splitlines() if "collect2" not in l)[-2000:]
+    return StepResult(False, cmd, secs, out, f"Linking failed:\n{body}\nLinker output:\n{tail}".strip())

@@ -1,0 +1,228 @@
+"""Running untrusted executables.
+
+Contract: `Sandbox.exec(argv, workdir, limits)` runs argv with `workdir` visible (read-only)
+at /w, and always returns an ExecResult; it raises InfrastructureError only when the sandbox
+itself cannot be set up. The candidate never sees expected outputs: only /usr and its own
+folder are mounted, it runs under a uid of its own, and the cache is private to root.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from .. import toolchain
+from ..errors import InfrastructureError, ToolMissingError
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one run. AS must stay >= 256 MiB or qemu cannot start."""
+
+    wall_seconds: float = 10.0
+    cpu_seconds: int = 20
+    address_space: int = 1 << 30
+    file_size: int = 16 << 20
+    open_files: int = 64
+    processes: int = 64
+    output_bytes: int = 8 << 20
+
+
+@dataclass
+class ExecResult:
+    """What happened to one sandboxed process."""
+
+    returncode: int | None
+    stdout: str
+    stderr: str
+    seconds: float
+    timed_out: bool = False
+    output_truncated: bool = False
+    signal: int | None = None
+    setup_error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.timed_out
+
+    def describe(self) -> str:
+        """One line for feedback: exit code, signal name, timeout."""
+        if self.timed_out:
+            return f"timed out (killed after {self.seconds:.1f}s wall clock)"
+        if self.signal is not None:
+            name = signal.Signals(self.signal).name if self.signal in signal.valid_signals() else str(self.signal)
+            return f"killed by signal {name}" + _SIGNAL_HINTS.get(name, "")
+        return f"exited with status {self.returncode}"
+
+
+_SIGNAL_HINTS = {
+    "SIGSEGV": " (segmentation fault: invalid memory access, bad stack handling or a wrong pointer)",
+    "SIGBUS": " (bus error: misaligned or invalid memory access)",
+    "SIGILL": " (illegal instruction: an instruction the CPU does not support, or jumping into data)",
+    "SIGFPE": " (arithmetic exception, e.g. integer division by zero or overflow in idiv)",
+    "SIGXCPU": " (CPU time limit exceeded)",
+    "SIGXFSZ": " (output size limit exceeded)",
+    "SIGABRT": " (aborted)",
+}
+
+
+class Sandbox(Protocol):
+    name: str
+
+    def exec(self, argv: list[str], workdir: Path, limits: Limits) -> ExecResult: ...
+
+
+def _prlimit_prefix(limits: Limits) -> list[str]:
+    return [toolchain.tool("prlimit"), f"--cpu={limits.cpu_seconds}", f"--as={limits.address_space}",
+            f"--fsize={limits.file_size}", f"--nofile={limits.open_files}", f"--nproc={limits.processes}",
+            "--core=0", "--"]
+
+
+class _UidPool:
+    """Distinct unprivileged uids for concurrent runs, so RLIMIT_NPROC of one fork bomb
+    never starves a neighbour (the limit is counted per uid)."""
+
+    def __init__(self, base: int) -> None:
+        self._free = list(range(base + (os.getpid() % 4096) * 16, base + (os.getpid() % 4096) * 16 + 16))
+        self._cv = threading.Condition()
+
+    def acquire(self) -> int:
+        with self._cv:
+            while not self._free:
+                self._cv.wait()
+            return self._free.pop()
+
+    def release(self, uid: int) -> None:
+        with self._cv:
+            self._free.append(uid)
+            self._cv.notify()
+
+
+def _run_process(cmd: list[str], cwd: str, limits: Limits, uid: int | None) -> ExecResult:
+    """Run cmd in its own session with stdout/stderr to capped temp files; kill the group on timeout."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        kwargs = {}
+        if uid is not None:
+            kwargs = {"user": uid, "group": uid, "extra_groups": []}
+        t0 = time.perf_counter()
+        try:
+            proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                    start_new_session=True, close_fds=True, **kwargs)
+        except OSError as e:
+            return ExecResult(None, "", "", 0.0, setup_error=f"cannot start {cmd[0]}: {e}")
+        timed_out = False
+        try:
+            proc.wait(timeout=limits.wall_seconds)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            _kill_group(proc)
+        secs = time.perf_counter() - t0
+        stdout, trunc_o = _read_capped(out, limits.output_bytes)
+        stderr, _ = _read_capped(err, 64 << 10)
+    rc = proc.returncode
+    sig = -rc if rc is not None and rc < 0 else None
+    return ExecResult(rc, stdout, stderr, secs, timed_out, trunc_o, sig)
+
+
+def _kill_group(proc: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def _read_capped(f, cap: int) -> tuple[str, bool]:  # type: ignore[no-untyped-def]
+    f.seek(0)
+    data = f.read(cap + 1)
+    return data[:cap].decode("utf-8", errors="replace"), len(data) > cap
+
+
+class BwrapSandbox:
+    """bubblewrap: read-only /usr, private /tmp, no network/IPC/PID sharing, unprivileged uid."""
+
+    name = "bwrap"
+    UID_BASE = 200000
+
+    def __init__(self) -> None:
+        self.bwrap = toolchain.tool("bwrap")
+        self._uids = _UidPool(self.UID_BASE)
+        self._stage_root = Path(tempfile.gettempdir()) / "neucomback-sandbox"
+        self._stage_root.mkdir(mode=0o755, exist_ok=True)
+        os.chmod(self._stage_root, 0o755)
+
+    def stage(self, files: list[Path]) -> Path:
+        """Copy files into a fresh world-readable folder (the only host folder the run sees)."""
+        d = Path(tempfile.mkdtemp(dir=self._stage_root))
+        os.chmod(d, 0o755)
+        for f in files:
+            dst = d / f.name
+            shutil.copy2(f, dst)
+            os.chmod(dst, 0o755)
+        return d
+
+    def argv(self, inner: list[str], workdir: Path) -> list[str]:
+        return [self.bwrap, "--ro-bind", "/usr", "/usr", "--tmpfs", "/usr/local",
+                "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
+                "--symlink", "usr/bin", "/bin", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+                "--ro-bind", str(workdir), "/w", "--chdir", "/w", "--unshare-all", "--die-with-parent",
+                "--new-session", "--clearenv", "--setenv", "PATH", "/usr/bin", *inner]
+
+    def exec(self, argv: list[str], workdir: Path, limits: Limits) -> ExecResult:
+        uid = self._uids.acquire()
+        try:
+            res = _run_process([*_prlimit_prefix(limits), *self.argv(argv, workdir)], "/", limits, uid)
+        finally:
+            self._uids.release(uid)
+        if res.returncode == 1 and res.stderr.startswith("bwrap:"):
+            res.setup_error = res.stderr.strip()
+        return res
+
+
+class UnsafeSandbox:
+    """No isolation beyond rlimits and a timeout. Only with --unsafe-no-sandbox."""
+
+    name = "unsafe-no-sandbox"
+
+    def stage(self, files: list[Path]) -> Path:
+        d = Path(tempfile.mkdtemp(prefix="neucomback-unsafe-"))
+        for f in files:
+            shutil.copy2(f, d / f.name)
+        return d
+
+    def exec(self, argv: list[str], workdir: Path, limits: Limits) -> ExecResult:
+        inner = [a.replace("/w/", str(workdir) + "/") if a.startswith("/w/") else a for a in argv]
+        return _run_process([*_prlimit_prefix(limits), *inner], str(workdir), limits, None)
+
+
+class TrustedRunner:
+    """Runs trusted reference builds directly (no sandbox, but still a timeout)."""
+
+    name = "trusted"
+
+    def stage(self, files: list[Path]) -> Path:
+        return files[0].parent
+
+    def exec(self, argv: list[str], workdir: Path, limits: Limits) -> ExecResult:
+        inner = [a.replace("/w/", str(workdir) + "/") if a.startswith("/w/") else a for a in argv]
+        return _run_process(inner, str(workdir), limits, None)
+
+
+def make_sandbox(unsafe: bool = False) -> BwrapSandbox | UnsafeSandbox:
+    """The default sandbox; without bwrap, refuse unless the user chose `unsafe`."""
+    if unsafe:
+        return UnsafeSandbox()
+    try:
+        return BwrapSandbox()
+    except ToolMissingError as e:
+        raise InfrastructureError(
+            f"{e}. Refusing to run model code without a sandbox; pass --unsafe-no-sandbox to override."
+        ) from None
