@@ -1,4 +1,4 @@
-"""Compilation targets: triple, llc flags, assembler, link driver and how to run a binary.
+"""Compilation targets: triple, llc and clang flags, and how to run a binary.
 
 x86_64 runs natively; aarch64 and riscv64 run under qemu-user with the Debian cross sysroot.
 """
@@ -23,8 +23,6 @@ class Target:
     triple: str
     llc_flags: tuple[str, ...]
     clang_flags: tuple[str, ...]
-    as_tool: str
-    as_flags: tuple[str, ...]
     qemu: str | None
     sysroot: str | None
     isa_description: str
@@ -48,8 +46,6 @@ TARGETS: dict[str, Target] = {
         triple="x86_64-linux-gnu",
         llc_flags=("-mtriple=x86_64-linux-gnu", "-mcpu=x86-64"),
         clang_flags=("--target=x86_64-linux-gnu", "-march=x86-64"),
-        as_tool="as",
-        as_flags=("--64",),
         qemu=None,
         sysroot=None,
         isa_description="x86-64 baseline (SSE2, no AVX), System V AMD64 ABI, AT&T syntax (GNU as)",
@@ -60,8 +56,6 @@ TARGETS: dict[str, Target] = {
         triple="aarch64-linux-gnu",
         llc_flags=("-mtriple=aarch64-linux-gnu", "-mcpu=generic"),
         clang_flags=("--target=aarch64-linux-gnu", "-mcpu=generic"),
-        as_tool="aarch64-linux-gnu-as",
-        as_flags=(),
         qemu="qemu-aarch64",
         sysroot="/usr/aarch64-linux-gnu",
         isa_description="AArch64 (ARMv8-A, NEON), AAPCS64 ABI, GNU as syntax",
@@ -72,8 +66,6 @@ TARGETS: dict[str, Target] = {
         triple="riscv64-linux-gnu",
         llc_flags=("-mtriple=riscv64-linux-gnu", "-mattr=+m,+a,+f,+d,+c", "-target-abi=lp64d"),
         clang_flags=("--target=riscv64-linux-gnu", "-march=rv64gc", "-mabi=lp64d"),
-        as_tool="riscv64-linux-gnu-as",
-        as_flags=("-march=rv64gc", "-mabi=lp64d"),
         qemu="qemu-riscv64",
         sysroot="/usr/riscv64-linux-gnu",
         isa_description="RISC-V RV64GC, LP64D ABI, GNU as syntax",

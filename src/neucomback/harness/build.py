@@ -149,14 +149,14 @@ def link_command(target: Target, objs: list[str], out: Path, cpp: bool = False) 
             *objs, "-lm", "-o", str(out)]
 
 
-_AS_LINE = re.compile(r"^[^:\n]*?:(\d+): (Error|Warning|Fatal error|Assembler messages)?:?\s*(.*)$", re.M)
+_AS_LINE = re.compile(r"^[^:\n]*?:(\d+):(?:\d+:)? (error|warning|Error|Warning|Fatal error): (.*)$", re.M)
 
 
 def _annotate(diagnostics: str, source_lines: list[str], limit: int = 12) -> str:
-    """Attach the offending source line to each `file:LINE: Error: ...` diagnostic."""
+    """Attach the offending source line to each `file:LINE[:COL]: error: ...` diagnostic."""
     out: list[str] = []
     for m in _AS_LINE.finditer(diagnostics):
-        if m.group(2) and m.group(2).startswith("Warning"):
+        if m.group(2).lower().startswith("warning"):
             continue
         line_no = int(m.group(1))
         src = source_lines[line_no - 1].rstrip() if 0 < line_no <= len(source_lines) else "<beyond end of file>"
@@ -168,8 +168,10 @@ def _annotate(diagnostics: str, source_lines: list[str], limit: int = 12) -> str
 
 
 def assemble(asm_path: Path, target: Target, obj_path: Path) -> StepResult:
-    """Assemble candidate asm with the target's GNU assembler."""
-    cmd = [toolchain.tool(f"as-{target.name}"), *target.as_flags, str(asm_path), "-o", str(obj_path)]
+    """Assemble candidate asm with LLVM's assembler (clang -c): it accepts GNU syntax and
+    every directive llc emits, for all three targets, with one tool."""
+    cmd = [toolchain.tool("clang"), *target.clang_flags, "-c", "-x", "assembler", str(asm_path),
+           "-o", str(obj_path)]
     code, out, secs = _run(cmd, timeout=60)
     if code == 0:
         return StepResult(True, cmd, secs, out)

@@ -106,24 +106,34 @@ class _UidPool:
             self._cv.notify()
 
 
-def _run_process(cmd: list[str], cwd: str, limits: Limits, uid: int | None) -> ExecResult:
+def _run_process(cmd: list[str], cwd: str, limits: Limits, uid: int | None,
+                 pass_fds: tuple[int, ...] = ()) -> ExecResult:
     """Run cmd in its own session with stdout/stderr to capped temp files; kill the group on timeout."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        kwargs = {}
+        kwargs: dict = {"pass_fds": pass_fds}
         if uid is not None:
-            kwargs = {"user": uid, "group": uid, "extra_groups": []}
+            kwargs.update(user=uid, group=uid, extra_groups=[])
         t0 = time.perf_counter()
         try:
             proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                                     start_new_session=True, close_fds=True, **kwargs)
         except OSError as e:
             return ExecResult(None, "", "", 0.0, setup_error=f"cannot start {cmd[0]}: {e}")
-        timed_out = False
-        try:
-            proc.wait(timeout=limits.wall_seconds)
-        except subprocess.TimeoutExpired:
-            timed_out = True
+        # A timer kills the group; the blocking wait() returns at once when the child exits
+        # (Popen.wait(timeout=) polls with sleeps, which cost ~20 ms per run).
+        fired = threading.Event()
+
+        def on_timeout() -> None:
+            fired.set()
             _kill_group(proc)
+
+        timer = threading.Timer(limits.wall_seconds, on_timeout)
+        timer.start()
+        try:
+            proc.wait()
+        finally:
+            timer.cancel()
+        timed_out = fired.is_set()
         secs = time.perf_counter() - t0
         stdout, trunc_o = _read_capped(out, limits.output_bytes)
         stderr, _ = _read_capped(err, 64 << 10)
@@ -135,9 +145,8 @@ def _run_process(cmd: list[str], cwd: str, limits: Limits, uid: int | None) -> E
 def _kill_group(proc: subprocess.Popen) -> None:  # type: ignore[type-arg]
     try:
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
+    except (ProcessLookupError, PermissionError):
         pass
-    proc.wait()
 
 
 def _read_capped(f, cap: int) -> tuple[str, bool]:  # type: ignore[no-untyped-def]
@@ -154,7 +163,8 @@ class BwrapSandbox:
 
     def __init__(self) -> None:
         self.bwrap = toolchain.tool("bwrap")
-        self._uids = _UidPool(self.UID_BASE)
+        # Only root can switch to a throwaway uid; a normal user runs bwrap as itself.
+        self._uids = _UidPool(self.UID_BASE) if os.geteuid() == 0 else None
         self._stage_root = Path(tempfile.gettempdir()) / "neucomback-sandbox"
         self._stage_root.mkdir(mode=0o755, exist_ok=True)
         os.chmod(self._stage_root, 0o755)
@@ -169,21 +179,31 @@ class BwrapSandbox:
             os.chmod(dst, 0o755)
         return d
 
-    def argv(self, inner: list[str], workdir: Path) -> list[str]:
-        return [self.bwrap, "--ro-bind", "/usr", "/usr", "--tmpfs", "/usr/local",
+    def argv(self, inner: list[str], workdir: Path, status_fd: int) -> list[str]:
+        return [self.bwrap, "--json-status-fd", str(status_fd), "--ro-bind", "/usr", "/usr", "--tmpfs", "/usr/local",
                 "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
                 "--symlink", "usr/bin", "/bin", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
                 "--ro-bind", str(workdir), "/w", "--chdir", "/w", "--unshare-all", "--die-with-parent",
                 "--new-session", "--clearenv", "--setenv", "PATH", "/usr/bin", *inner]
 
     def exec(self, argv: list[str], workdir: Path, limits: Limits) -> ExecResult:
-        uid = self._uids.acquire()
+        uid = self._uids.acquire() if self._uids else None
         try:
-            res = _run_process([*_prlimit_prefix(limits), *self.argv(argv, workdir)], "/", limits, uid)
+            # bwrap reports on this fd whether the child started: the only trustworthy way to
+            # tell a sandbox setup failure from a candidate that prints "bwrap:" and exits 1.
+            with tempfile.TemporaryFile() as status:
+                fd = status.fileno()
+                cmd = [*_prlimit_prefix(limits), *self.argv(argv, workdir, fd)]
+                res = _run_process(cmd, "/", limits, uid, pass_fds=(fd,))
+                status.seek(0)
+                started = b"child-pid" in status.read()
         finally:
-            self._uids.release(uid)
-        if res.returncode == 1 and res.stderr.startswith("bwrap:"):
-            res.setup_error = res.stderr.strip()
+            if self._uids and uid is not None:
+                self._uids.release(uid)
+        if not started and not res.timed_out:
+            res.setup_error = res.stderr.strip() or f"bwrap failed ({res.describe()})"
+        elif res.signal is None and res.returncode is not None and 128 < res.returncode < 128 + 65:
+            res.signal = res.returncode - 128  # bwrap (and qemu) report a fatal signal as 128+N
         return res
 
 

@@ -63,6 +63,7 @@ class Verdict:
     timing: Timing | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     sandbox: str = ""
+    upstream_correct: bool | None = None   # imported tasks: verdict on the upstream test(s) alone
 
     @property
     def infrastructure_failure(self) -> bool:

@@ -1,0 +1,1 @@
+"""The `neucomback` command line (typer + rich)."""

@@ -1,0 +1,159 @@
+"""Entry point: `neucomback COMMAND ...`. Commands are thin: parse, call the library, print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .common import EXIT_ERROR, EXIT_OK, EXIT_WRONG, console, fail, handle_errors, print_json
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Neural compilation workbench: LLVM IR -> assembly by LLMs, verified and timed "
+                       "against clang -O3.")
+
+from .suite_cmd import suite_app  # noqa: E402
+
+app.add_typer(suite_app, name="suite")
+
+SuiteOpt = typer.Option("builtin", "--suite", "-s", help="`builtin` or a suite directory.")
+UnsafeOpt = typer.Option(False, "--unsafe-no-sandbox", help="Run model code without bubblewrap (dangerous).")
+
+
+@app.command()
+@handle_errors
+def doctor(json_out: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
+    """Show every external tool with its version, what is missing and how to install it."""
+    from rich.table import Table
+
+    from ..toolchain import APT_COMMAND, doctor_report
+
+    report = doctor_report()
+    missing = [s for s in report if not s.found]
+    if json_out:
+        print_json({"tools": [{"tool": s.spec.key, "path": s.path, "version": s.version, "package": s.spec.package,
+                               "purpose": s.spec.purpose} for s in report],
+                    "missing": [s.spec.key for s in missing], "fix": APT_COMMAND if missing else None})
+    else:
+        table = Table(title="neucomback toolchain")
+        for col in ("tool", "status", "version / path", "package", "needed for"):
+            table.add_column(col)
+        for s in report:
+            status = "[green]ok[/]" if s.found else "[red]missing[/]"
+            table.add_row(s.spec.key, status, s.version or s.path or "-", s.spec.package, s.spec.purpose)
+        console.print(table)
+        if missing:
+            console.print(f"[yellow]missing:[/] {', '.join(s.spec.key for s in missing)}")
+            pkgs = " ".join(sorted({s.spec.package for s in missing}))
+            console.print(f"fix: apt-get update && apt-get install -y --no-install-recommends {pkgs}")
+        else:
+            console.print("[green]all tools found[/]")
+    raise typer.Exit(EXIT_OK if not missing else EXIT_ERROR)
+
+
+def _read_asm(path: Path) -> bytes:
+    from ..errors import UsageError
+    from ..harness.evaluate import MAX_ASM_BYTES
+
+    if not path.is_file():
+        raise UsageError(f"no such file: {path}")
+    with path.open("rb") as f:
+        return f.read(MAX_ASM_BYTES + 1)  # never read a huge file whole; the evaluator rejects it
+
+
+@app.command()
+@handle_errors
+def verify(
+    file: Path = typer.Argument(..., help="Candidate assembly (.s)."),
+    task_id: str = typer.Option(..., "--task", "-t", help="Task id (see `neucomback suite list`)."),
+    target_name: str = typer.Option("x86_64", "--target", "-T", help="x86_64, aarch64 or riscv64."),
+    suite: str = SuiteOpt,
+    json_out: bool = typer.Option(False, "--json", help="Print the verdict as JSON."),
+    no_timing: bool = typer.Option(False, "--no-timing", help="Skip timing of Level 2 tasks."),
+    unsafe: bool = UnsafeOpt,
+) -> None:
+    """Build, run, check (and for Level 2, time) one assembly file. Exit 0 correct, 1 wrong, 2 error."""
+    from ..harness.evaluate import Evaluator
+    from ..suite import load_suite
+    from ..targets import get_target
+
+    target = get_target(target_name)
+    task = load_suite(suite).get(task_id)
+    data = _read_asm(file)
+    if unsafe:
+        console.print("[bold yellow]warning:[/] running model code WITHOUT a sandbox", style="yellow")
+    verdict = Evaluator(unsafe=unsafe).verify(task, target, data, timing=not no_timing)
+    if json_out:
+        print_json(verdict.to_json())
+    else:
+        _print_verdict(verdict)
+    if verdict.infrastructure_failure:
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_OK if verdict.correct else EXIT_WRONG)
+
+
+def _print_verdict(v) -> None:  # type: ignore[no-untyped-def]
+    color = "green" if v.correct else ("magenta" if v.infrastructure_failure else "red")
+    console.print(f"[bold {color}]{v.summary()}[/]", highlight=False)
+    console.print(f"stage reached: {v.stage.label()}   sandbox: {v.sandbox}", highlight=False)
+    if not v.correct and v.feedback:
+        console.print(v.feedback, highlight=False, markup=False)
+    t = v.timing
+    if t is not None:
+        if t.speedup is not None:
+            console.print(f"timing: {t.pairs} interleaved pairs, {t.reps} reps at n={t.size}; "
+                          f"candidate median {sorted(t.candidate_ns)[len(t.candidate_ns)//2]/1e6:.2f} ms, "
+                          f"clang -O3 median {sorted(t.reference_ns)[len(t.reference_ns)//2]/1e6:.2f} ms", highlight=False)
+        if t.mca_candidate_cycles is not None:
+            console.print(f"llvm-mca estimate (100 iterations of the whole asm): candidate "
+                          f"{t.mca_candidate_cycles:.0f} cycles, clang -O3 {t.mca_reference_cycles or float('nan'):.0f}",
+                          highlight=False)
+        if t.suspicious:
+            console.print(f"[yellow]suspicious:[/] {t.suspicious}", highlight=False)
+
+
+@app.command()
+@handle_errors
+def baseline(
+    target_name: str = typer.Option("x86_64", "--target", "-T"),
+    suite: str = SuiteOpt,
+    split: Optional[str] = typer.Option(None, "--split", help="train, valid, test or all."),
+    level: Optional[int] = typer.Option(None, "--level", help="1 or 2."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="At most N tasks."),
+    compiler: list[str] = typer.Option(["llc-O3"], "--compiler", "-c",
+                                       help="llc-O0, llc-O1, llc-O2, llc-O3 or gcc-O3 (repeatable)."),
+    jobs: int = typer.Option(2, "--jobs", "-j", help="Tasks verified in parallel."),
+    no_timing: bool = typer.Option(False, "--no-timing", help="Skip timing of Level 2 tasks."),
+    json_out: bool = typer.Option(False, "--json"),
+    unsafe: bool = UnsafeOpt,
+) -> None:
+    """Compile every task with the reference compiler and verify it (no model needed)."""
+    from ..baseline import run_baseline
+    from ..harness.evaluate import Evaluator
+    from ..suite import load_suite
+    from ..targets import get_target
+    from .progress import progress_bar
+    from .tables import baseline_summary, baseline_table
+
+    target = get_target(target_name)
+    tasks = load_suite(suite).select(level=level, split=split, limit=limit)
+    evaluator = Evaluator(unsafe=unsafe)
+    all_results = []
+    for comp in compiler:
+        with progress_bar(f"{comp} on {target.name}", len(tasks), quiet=json_out) as advance:
+            results = run_baseline(tasks, target, comp, evaluator, jobs=jobs, timing=not no_timing,
+                                   on_result=lambda r: advance(r.task.id))
+        all_results.extend(results)
+    if json_out:
+        print_json({"target": target.name, "results": [
+            {"task": r.task.id, "compiler": r.compiler, **r.verdict.to_json()} for r in all_results],
+            "summary": baseline_summary(all_results)})
+    else:
+        console.print(baseline_table(all_results, target.name))
+    infra = any(r.verdict.infrastructure_failure for r in all_results)
+    raise typer.Exit(EXIT_ERROR if infra else EXIT_OK)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,94 @@
+"""`neucomback suite ...`: browse suites, assign splits, import the public dataset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .common import console, handle_errors, print_json
+
+suite_app = typer.Typer(no_args_is_help=True, help="Browse and import benchmark suites.")
+
+
+@suite_app.command("list")
+@handle_errors
+def list_tasks(
+    suite: str = typer.Option("builtin", "--suite", "-s"),
+    level: Optional[int] = typer.Option(None, "--level"),
+    split: Optional[str] = typer.Option(None, "--split"),
+    tag: Optional[str] = typer.Option(None, "--tag"),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """List tasks with level, split and tags."""
+    from rich.table import Table
+
+    from ..suite import load_suite
+
+    tasks = load_suite(suite).select(level=level, split=split)
+    if tag:
+        tasks = [t for t in tasks if tag in t.tags]
+    if json_out:
+        print_json([{"id": t.id, "level": t.level, "split": t.split, "tags": t.tags, "function": t.function,
+                     "source": t.source} for t in tasks])
+        return
+    table = Table(title=f"{len(tasks)} tasks")
+    for col in ("id", "level", "split", "tags"):
+        table.add_column(col)
+    for t in tasks:
+        table.add_row(t.id, str(t.level), t.split or "-", ", ".join(t.tags))
+    console.print(table)
+
+
+@suite_app.command("show")
+@handle_errors
+def show(
+    task_id: str = typer.Argument(...),
+    suite: str = typer.Option("builtin", "--suite", "-s"),
+    target: list[str] = typer.Option(["x86_64"], "--target", "-T", help="Show IR for these targets."),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Show a task: C source, signature, tests, tags, and the IR given to the model per target."""
+    from rich.syntax import Syntax
+
+    from ..harness.build import ir_for
+    from ..suite import load_suite
+    from ..suite.harnessgen import prototype
+    from ..targets import get_target
+
+    task = load_suite(suite).get(task_id)
+    tests = (f"{task.cases} differential cases" if task.level == 1 else
+             f"sizes {task.sizes} x 3 repetitions (anti-skip), timing at n={task.time_size}")
+    irs = {name: ir_for(task, get_target(name)).read_text() for name in target}
+    sig = prototype(task) if task.params or task.returns != "void" else task.function
+    if json_out:
+        print_json({"id": task.id, "level": task.level, "split": task.split, "tags": task.tags,
+                    "signature": sig, "tests": tests, "c_source": task.ref_c.read_text(), "ir": irs,
+                    "description": task.description})
+        return
+    console.print(f"[bold]{task.id}[/]  level {task.level}  split {task.split}  tags: {', '.join(task.tags)}")
+    if task.description:
+        console.print(task.description, highlight=False)
+    console.print(f"signature: {sig}", highlight=False)
+    console.print(f"tests: {tests}", highlight=False)
+    console.print(Syntax(task.ref_c.read_text(), "c", line_numbers=False))
+    for name, ir in irs.items():
+        console.print(f"[bold]IR for {name}[/] ({len(ir.splitlines())} lines)")
+        console.print(Syntax(ir, "llvm", line_numbers=False))
+
+
+@suite_app.command("assign-splits")
+@handle_errors
+def assign(suite: str = typer.Option("builtin", "--suite", "-s"),
+           seed: int = typer.Option(20251101, "--seed")) -> None:
+    """(Re)assign the fixed 60/20/20 train/valid/test splits per level and record them in task.toml."""
+    from ..suite import load_suite
+    from ..suite.loader import assign_splits, write_split
+
+    s = load_suite(suite)
+    for level in (1, 2):
+        tasks = s.select(level=level)
+        for tid, split in assign_splits([t.id for t in tasks], seed).items():
+            write_split(s.get(tid), split)
+        console.print(f"level {level}: {len(tasks)} tasks assigned")

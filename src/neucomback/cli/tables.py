@@ -1,0 +1,40 @@
+"""Rich tables for baseline results."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from rich.table import Table
+
+
+def baseline_summary(results: list) -> dict[str, Any]:  # type: ignore[type-arg]
+    """Per compiler: tasks, correct, infrastructure failures, geometric-mean speedup (native L2)."""
+    import math
+
+    out: dict[str, Any] = {}
+    by: dict[str, list] = defaultdict(list)  # type: ignore[type-arg]
+    for r in results:
+        by[r.compiler].append(r)
+    for comp, rs in by.items():
+        sp = [r.verdict.timing.speedup for r in rs if r.verdict.correct and r.verdict.timing
+              and r.verdict.timing.speedup]
+        out[comp] = {"tasks": len(rs), "correct": sum(r.verdict.correct for r in rs),
+                     "infrastructure_failures": sum(r.verdict.infrastructure_failure for r in rs),
+                     "timed": len(sp),
+                     "geomean_speedup": math.exp(sum(map(math.log, sp)) / len(sp)) if sp else None}
+    return out
+
+
+def baseline_table(results: list, target: str) -> Table:  # type: ignore[type-arg]
+    table = Table(title=f"baseline on {target}")
+    for col in ("compiler", "tasks", "correct", "pass %", "infra fail", "timed L2", "geomean speedup vs clang -O3"):
+        table.add_column(col, justify="right")
+    for comp, s in baseline_summary(results).items():
+        gm = f"{s['geomean_speedup']:.3f}x" if s["geomean_speedup"] else "-"
+        table.add_row(comp, str(s["tasks"]), str(s["correct"]), f"{100 * s['correct'] / max(s['tasks'], 1):.1f}",
+                      str(s["infrastructure_failures"]), str(s["timed"]), gm)
+    bad = [r for r in results if not r.verdict.correct]
+    if bad:
+        table.caption = "failed: " + ", ".join(f"{r.task.id} ({r.compiler}: {r.verdict.failure_stage})" for r in bad[:20])
+    return table

@@ -1,0 +1,25 @@
+#include "nbh.h"
+#include "types.h"
+
+bbox struct_bbox_ret(const pt2 *pts, int32_t n);
+
+static void nb_case(int k) {
+    (void)k;
+    int32_t n = (int32_t)nb_len(0, 20);
+    pt2 *p = nb_alloc((size_t)n, sizeof *p);
+    int32_t xs[20], ys[20];
+    for (int32_t i = 0; i < n; i++) {
+        p[i].x = xs[i] = (int32_t)nb_int(INT32_MIN, INT32_MAX);
+        p[i].y = ys[i] = (int32_t)nb_int(-1000, 1000);
+    }
+    nb_put_arr_i32("in", "pts.x", xs, n);
+    nb_put_arr_i32("in", "pts.y", ys, n);
+    bbox b = struct_bbox_ret(p, n);
+    nb_put_i("out", "ret.minx", b.minx);
+    nb_put_i("out", "ret.miny", b.miny);
+    nb_put_i("out", "ret.maxx", b.maxx);
+    nb_put_i("out", "ret.maxy", b.maxy);
+    free(p);
+}
+
+NB_L1_MAIN

@@ -1,0 +1,10 @@
+#ifndef TYPES_H
+#define TYPES_H
+#include <stdint.h>
+
+typedef struct {
+    int32_t qty;
+    double price;
+} item;
+
+#endif
