@@ -8,6 +8,7 @@ folder are mounted, it runs under a uid of its own, and the cache is private to 
 
 from __future__ import annotations
 
+import collections
 import os
 import shutil
 import signal
@@ -88,22 +89,59 @@ def _prlimit_prefix(limits: Limits) -> list[str]:
 
 class _UidPool:
     """Distinct unprivileged uids for concurrent runs, so RLIMIT_NPROC of one fork bomb
-    never starves a neighbour (the limit is counted per uid)."""
+    never starves a neighbour (the limit is counted per uid). Handed out FIFO, and a uid
+    goes back to the pool only once none of its processes is left."""
 
-    def __init__(self, base: int) -> None:
-        self._free = list(range(base + (os.getpid() % 4096) * 16, base + (os.getpid() % 4096) * 16 + 16))
+    def __init__(self, base: int, size: int = 16) -> None:
+        start = base + (os.getpid() % 4096) * size
+        self._free = collections.deque(range(start, start + size))
         self._cv = threading.Condition()
 
     def acquire(self) -> int:
         with self._cv:
             while not self._free:
                 self._cv.wait()
-            return self._free.pop()
+            return self._free.popleft()
 
-    def release(self, uid: int) -> None:
+    def release(self, uid: int, clean_exit: bool) -> None:
+        # After a clean exit the pid namespace is gone with its init; only killed runs
+        # (timeouts, signals) are checked for stragglers, which costs a /proc scan.
+        if not clean_exit and _uid_processes(uid):  # a killed sandbox still dying: recycle the uid in the background
+            threading.Thread(target=self._release_later, args=(uid,), daemon=True).start()
+        else:
+            self._put(uid)
+
+    def _release_later(self, uid: int) -> None:
+        _wait_uid_gone(uid)
+        self._put(uid)
+
+    def _put(self, uid: int) -> None:
         with self._cv:
             self._free.append(uid)
             self._cv.notify()
+
+
+def _uid_processes(uid: int) -> int:
+    n = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("Uid:"):
+                        n += int(line.split()[1]) == uid
+                        break
+        except OSError:
+            continue
+    return n
+
+
+def _wait_uid_gone(uid: int, timeout: float = 30.0) -> None:
+    """Killed sandboxes take a moment to die; reusing their uid before then hits RLIMIT_NPROC."""
+    deadline = time.monotonic() + timeout
+    while _uid_processes(uid) and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def _run_process(cmd: list[str], cwd: str, limits: Limits, uid: int | None,
@@ -197,9 +235,13 @@ class BwrapSandbox:
                 res = _run_process(cmd, "/", limits, uid, pass_fds=(fd,))
                 status.seek(0)
                 started = b"child-pid" in status.read()
-        finally:
+        except BaseException:
             if self._uids and uid is not None:
-                self._uids.release(uid)
+                self._uids.release(uid, clean_exit=False)
+            raise
+        if self._uids and uid is not None:
+            self._uids.release(uid, clean_exit=not res.timed_out and res.returncode is not None
+                               and res.returncode < 128)
         if not started and not res.timed_out:
             res.setup_error = res.stderr.strip() or f"bwrap failed ({res.describe()})"
         elif res.signal is None and res.returncode is not None and 128 < res.returncode < 128 + 65:

@@ -1,0 +1,19 @@
+#include "nbh.h"
+#include "types.h"
+
+summary struct_sensor_summary_ret(const float *v, int32_t n);
+
+static void nb_case(int k) {
+    (void)k;
+    int32_t n = (int32_t)nb_len(0, 32);
+    float *v = nb_alloc((size_t)n, sizeof *v);
+    for (int32_t i = 0; i < n; i++) v[i] = (float)nb_real(-50.0, 150.0, 0);
+    nb_put_arr_f32("in", "v", v, n);
+    summary s = struct_sensor_summary_ret(v, n);
+    nb_put_f("out", "ret.min", s.min);
+    nb_put_f("out", "ret.max", s.max);
+    nb_put_f("out", "ret.mean", s.mean);
+    free(v);
+}
+
+NB_L1_MAIN
