@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from neucomback.errors import UsageError
 from neucomback.models import (Budget, BudgetExceeded, CachedProvider, GenParams, ModelAuthError, ModelError,
                                ModelNotFoundError, ModelUnavailableError, Provider, Reply, ResponseCache,
                                RetryPolicy, cost, load_prices, make_provider, price_for)
-from neucomback.models.anthropic_provider import to_anthropic
+from neucomback.models.anthropic_provider import AnthropicProvider, to_anthropic
 from neucomback.models.llc_provider import LlcProvider, extract_ir
 from neucomback.models.mockserver import MockServer, Response
 from neucomback.models.openai_provider import OpenAIProvider
@@ -93,12 +94,11 @@ def test_429_then_success_honours_retry_after(tmp_path: Path) -> None:
         {"match": "add3", "reply": "ok after retry"},
     ])
     with MockServer(str(script)) as srv:
-        t0 = time.perf_counter()
         reply = run(fast_provider(srv).generate(USER, GenParams()))
-        elapsed = time.perf_counter() - t0
         assert reply.text == "ok after retry"
         assert srv.request_count == 2
-        assert elapsed >= 0.3  # waited as told, not the 10 ms backoff
+        first, second = srv.arrivals
+        assert second - first >= 0.3  # waited as told, not the 10 ms backoff
 
 
 def test_500_then_success() -> None:
@@ -155,6 +155,16 @@ def test_missing_key_is_an_auth_error(monkeypatch: pytest.MonkeyPatch) -> None:
         make_provider("openai:x", base_url="http://127.0.0.1:9/v1", api_key_env="MY_UNSET_KEY")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     assert make_provider("openai:gpt-4o").name == "openai:gpt-4o"
+
+
+def test_official_api_gets_max_completion_tokens_and_no_sampling_for_reasoning_models(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    reasoning = OpenAIProvider("gpt-5-mini").request_args(USER, GenParams(temperature=0.3, max_tokens=99))
+    assert reasoning["max_completion_tokens"] == 99 and "max_tokens" not in reasoning
+    assert "temperature" not in reasoning and "top_p" not in reasoning
+    classic = OpenAIProvider("gpt-4o").request_args(USER, GenParams(temperature=0.3, top_p=0.5))
+    assert (classic["temperature"], classic["top_p"]) == (0.3, 0.5)
 
 
 def test_unknown_model_is_not_found() -> None:
@@ -257,12 +267,10 @@ def test_budget_stops_after_the_limit(tmp_path: Path) -> None:
         p = make_provider("openai:priced", base_url=srv.base_url, prices_path=prices)
         budget = Budget(5.0)
 
-        async def loop() -> int:
-            n = 0
-            while True:
+        async def loop() -> None:
+            for _ in range(10):  # bounded: a budget that never stops must fail the test, not hang it
                 budget.check()
                 budget.charge(await p.generate(USER, GenParams()))
-                n += 1
 
         with pytest.raises(BudgetExceeded, match=r"\$5\.0000"):
             run(loop())
@@ -425,8 +433,61 @@ def test_anthropic_request_conversion() -> None:
     args = to_anthropic(msgs, GenParams(temperature=0.5, max_tokens=10, stop=("X",)))
     assert args == {"system": "S1\n\nS2", "messages": [{"role": "user", "content": "U"},
                                                        {"role": "assistant", "content": "A"}],
-                    "max_tokens": 10, "temperature": 0.5, "stop_sequences": ["X"]}
-    assert "temperature" not in to_anthropic(msgs, GenParams(top_p=0.9))
+                    "max_tokens": 10, "stop_sequences": ["X"]}  # sampling params: deprecated by Anthropic
+
+
+def _fake_anthropic(responses: list[Any]) -> types.ModuleType:
+    """A stand-in for the anthropic SDK (not installed here): same exception layout, canned messages."""
+    sdk = types.ModuleType("anthropic")
+
+    class APIConnectionError(Exception):
+        pass
+
+    class APITimeoutError(APIConnectionError):
+        pass
+
+    class APIStatusError(Exception):
+        def __init__(self, status: int) -> None:
+            super().__init__(f"HTTP {status}")
+            self.status_code, self.body, self.response = status, {"error": {"message": "overloaded"}}, None
+
+    class AsyncAnthropic:
+        def __init__(self, **kw: Any) -> None:
+            sdk.client_kwargs = kw  # type: ignore[attr-defined]
+            self.messages = types.SimpleNamespace(create=self.create)
+
+        async def create(self, **kw: Any) -> Any:
+            sdk.sent.append(kw)  # type: ignore[attr-defined]
+            r = responses.pop(0)
+            if isinstance(r, int):
+                raise APIStatusError(r)
+            return r
+
+        async def close(self) -> None:
+            pass
+
+    sdk.APIConnectionError, sdk.APITimeoutError = APIConnectionError, APITimeoutError  # type: ignore[attr-defined]
+    sdk.APIStatusError, sdk.AsyncAnthropic, sdk.sent = APIStatusError, AsyncAnthropic, []  # type: ignore[attr-defined]
+    return sdk
+
+
+def test_anthropic_provider_retries_and_reads_the_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    msg = types.SimpleNamespace(content=[types.SimpleNamespace(type="text", text="```asm\nret\n```")],
+                                usage=types.SimpleNamespace(input_tokens=1000, output_tokens=200),
+                                stop_reason="end_turn")
+    sdk = _fake_anthropic([529, msg])
+    monkeypatch.setitem(sys.modules, "anthropic", sdk)
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "k")
+    p = AnthropicProvider("claude-sonnet-4-5", retry=FAST)
+    reply = run(p.generate(USER, GenParams(max_tokens=64)))
+    assert (reply.text, reply.prompt_tokens, reply.completion_tokens) == ("```asm\nret\n```", 1000, 200)
+    assert reply.finish_reason == "end_turn" and reply.cost_usd > 0
+    assert reply.cost_usd == pytest.approx(cost(p.name, 1000, 200))
+    assert len(sdk.sent) == 2 and sdk.sent[1]["system"] == "You are a compiler."  # 529 retried
+    assert sdk.client_kwargs["max_retries"] == 0 and sdk.client_kwargs["api_key"] == "k"
+    with pytest.raises(ModelAuthError, match="ANTHROPIC_API_KEY"):
+        monkeypatch.delenv("ANTHROPIC_API_KEY")
+        make_provider("anthropic:claude-sonnet-4-5")
 
 
 def test_reply_and_params_round_trip() -> None:
@@ -461,17 +522,17 @@ def test_other_4xx_is_a_model_error_without_retry() -> None:
 
 def test_mockserver_cli_serves_a_script(tmp_path: Path) -> None:
     script = write_json(tmp_path / "cli.json", [{"match": None, "reply": "from the cli"}])
-    proc = subprocess.Popen([sys.executable, "-m", "neucomback.models.mockserver", "--script", str(script)],
-                            stdout=subprocess.PIPE, text=True)
-    try:
-        line = proc.stdout.readline() if proc.stdout else ""
-        assert "SCRIPTED" in line
-        url = line.split("Listening on ")[1].strip()
-        reply = run(make_provider("openai:anything", base_url=url).generate(USER, GenParams()))
-        assert reply.text == "from the cli" and reply.scripted
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with subprocess.Popen([sys.executable, "-m", "neucomback.models.mockserver", "--script", str(script)],
+                          stdout=subprocess.PIPE, text=True) as proc:
+        try:
+            line = proc.stdout.readline() if proc.stdout else ""  # EOF ("") if the server died
+            assert "SCRIPTED" in line
+            url = line.split("Listening on ")[1].strip()
+            reply = run(make_provider("openai:anything", base_url=url).generate(USER, GenParams()))
+            assert reply.text == "from the cli" and reply.scripted
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 def test_mockserver_records_requests_from_threads() -> None:

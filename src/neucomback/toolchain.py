@@ -35,6 +35,7 @@ class ToolSpec:
 
 TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec("clang", ("clang-19",), ("--version",), "clang-19", "IR generation, reference builds, linking"),
+    ToolSpec("clang++", ("clang++-19",), ("--version",), "clang-19", "C++ harnesses of imported tasks"),
     ToolSpec("llc", ("llc-19",), ("--version",), "llvm-19", "llc baselines (llc-14 cannot read current IR)"),
     ToolSpec("llvm-mca", ("llvm-mca-19",), ("--version",), "llvm-19", "static cycle estimates"),
     ToolSpec("qemu-aarch64", ("qemu-aarch64",), ("--version",), "qemu-user", "running aarch64 binaries"),

@@ -17,6 +17,10 @@ from .suite_cmd import suite_app  # noqa: E402
 
 app.add_typer(suite_app, name="suite")
 
+from .bench_cmd import bench  # noqa: E402
+
+app.command()(bench)
+
 SuiteOpt = typer.Option("builtin", "--suite", "-s", help="`builtin` or a suite directory.")
 UnsafeOpt = typer.Option(False, "--unsafe-no-sandbox", help="Run model code without bubblewrap (dangerous).")
 

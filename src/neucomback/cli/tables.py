@@ -38,3 +38,27 @@ def baseline_table(results: list, target: str) -> Table:  # type: ignore[type-ar
     if bad:
         table.caption = "failed: " + ", ".join(f"{r.task.id} ({r.compiler}: {r.verdict.failure_stage})" for r in bad[:20])
     return table
+
+
+def bench_table(s: dict[str, Any]) -> Table:
+    """The headline table of a bench run."""
+    from ..report.metrics import pct
+
+    title = f"{s.get('model')} on {s.get('target')} ({s.get('split')} split)"
+    if s.get("scripted"):
+        title += "  [SCRIPTED replies: not a model's output]"
+    table = Table(title=title)
+    cols = ("tasks", "ACC", "ACC@first", "ACC+Perf", "fast_1.0", "fast_1.1", "geomean speedup", "tokens in/out",
+            "cost $")
+    for c in cols:
+        table.add_column(c, justify="right")
+    gm = f"{s['geomean_speedup']:.3f}x" if s.get("geomean_speedup") else "-"
+    table.add_row(f"{s['finished']}/{s['tasks']}", pct(s["acc"]), pct(s["acc_first"]), pct(s["acc_perf"]),
+                  pct(s["fast_1.0"]), pct(s["fast_1.1"]), gm, f"{s['prompt_tokens']}/{s['completion_tokens']}",
+                  f"{s['cost_usd']:.4f}")
+    notes = [f"ACC+Perf over {s['level2_tasks']} Level 2 tasks ({s['timed']} timed natively)"]
+    if s.get("infrastructure_failures"):
+        notes.append(f"{s['infrastructure_failures']} infrastructure failures (not the model's fault)")
+    notes.append("outcomes: " + ", ".join(f"{k} {v}" for k, v in s.get("outcomes", {}).items()))
+    table.caption = "; ".join(notes)
+    return table

@@ -76,6 +76,15 @@ def _cached(subdir: str, k: str, suffix: str, build: "callable[[Path], None]") -
     return out
 
 
+RUNTIME_HASH = key(*(p.read_bytes() for p in sorted(RUNTIME_DIR.glob("*.h"))))
+
+
+def build_fingerprint(task: Task) -> str:
+    """Everything a trusted build of the task depends on: its files, the generated harness
+    source and the harness runtime (a change to any of them invalidates cached results)."""
+    return key(task.fingerprint(), harness_source(task), RUNTIME_HASH)
+
+
 def _sources(task: Task) -> list[Path]:
     return [task.ref_c, *(task.path / s for s in task.extra_sources)]
 
@@ -96,12 +105,12 @@ def harness_obj(task: Task, target: Target) -> Path:
     """The harness object for (task, target), compiled once and cached."""
     src = harness_source(task)
     is_cpp = task.custom_harness is not None and task.custom_harness.suffix == ".cpp"
-    k = key("harness", task.fingerprint(), src, target.name, target.clang_flags, toolchain.version_fingerprint())
+    k = key("harness", build_fingerprint(task), target.name, target.clang_flags, toolchain.version_fingerprint())
 
     def build(tmp: Path) -> None:
         src_path = tmp.with_suffix(".cpp" if is_cpp else ".c")
         atomic_write_text(src_path, src)
-        compiler = toolchain.tool("clang") + ("++" if is_cpp else "")
+        compiler = toolchain.tool("clang++" if is_cpp else "clang")
         _trusted([compiler, *target.clang_flags, "-O2", "-ffp-contract=off", "-fno-builtin",
                   "-w", "-I", str(RUNTIME_DIR), "-I", str(task.path), "-c", str(src_path), "-o", str(tmp)],
                  f"harness build for {task.id}")
@@ -112,7 +121,7 @@ def harness_obj(task: Task, target: Target) -> Path:
 def reference_exe(task: Task, target: Target, opt: str) -> Path:
     """A trusted executable of the C reference at `opt` (e.g. "-O0", "-O3"), same ISA flags."""
     hobj = harness_obj(task, target)
-    k = key("ref", task.fingerprint(), target.name, opt, target.clang_flags, toolchain.version_fingerprint())
+    k = key("ref", build_fingerprint(task), target.name, opt, target.clang_flags, toolchain.version_fingerprint())
 
     def build(tmp: Path) -> None:
         objs = []
@@ -144,7 +153,7 @@ def is_cpp_harness(task: Task) -> bool:
 
 def link_command(target: Target, objs: list[str], out: Path, cpp: bool = False) -> list[str]:
     """Link objects into an executable: non-PIE (position-dependent model asm links), no exec stack."""
-    driver = toolchain.tool("clang") + ("++" if cpp else "")
+    driver = toolchain.tool("clang++" if cpp else "clang")
     return [driver, *target.clang_flags, "-no-pie", "-fuse-ld=bfd", "-Wl,-z,noexecstack",
             *objs, "-lm", "-o", str(out)]
 

@@ -19,7 +19,7 @@ from ..cache import atomic_write_json, cache_root, key
 from ..errors import InfrastructureError
 from ..suite.task import Task
 from ..targets import Target
-from .build import reference_exe
+from .build import build_fingerprint, reference_exe
 from .check import Output, parse_output
 from .sandbox import ExecResult, Limits, TrustedRunner
 
@@ -68,7 +68,7 @@ def _machine_id() -> str:
 
 def expected_output(task: Task, target: Target) -> Reference:
     """The reference output of the -O0 build in check mode (cached)."""
-    path = cache_root() / "refout" / (key("out", task.fingerprint(), target.name, target.clang_flags,
+    path = cache_root() / "refout" / (key("out", build_fingerprint(task), target.name, target.clang_flags,
                                           toolchain.version_fingerprint(), task.seed, task.cases, task.sizes) + ".json")
     if path.exists():
         d = json.loads(path.read_text())
@@ -95,7 +95,7 @@ class Calibration:
 
 def calibration(task: Task, target: Target) -> Calibration:
     """Repetitions so that the clang -O3 reference takes ~100 ms here (cached per machine)."""
-    path = cache_root() / "calib" / (key("calib", task.fingerprint(), target.name, target.clang_flags,
+    path = cache_root() / "calib" / (key("calib", build_fingerprint(task), target.name, target.clang_flags,
                                          toolchain.version_fingerprint(), _machine_id()) + ".json")
     if path.exists():
         d = json.loads(path.read_text())

@@ -94,7 +94,8 @@ class _UidPool:
 
     def __init__(self, base: int, size: int = 16) -> None:
         start = base + (os.getpid() % 4096) * size
-        self._free = collections.deque(range(start, start + size))
+        self.uids = range(start, start + size)
+        self._free = collections.deque(self.uids)
         self._cv = threading.Condition()
 
     def acquire(self) -> int:

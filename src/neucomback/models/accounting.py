@@ -154,7 +154,7 @@ class Budget:
 
     @property
     def exceeded(self) -> bool:
-        return False
+        return self.limit_usd is not None and self.spent >= self.limit_usd
 
     def check(self) -> None:
         """Raise BudgetExceeded if no further call may start."""

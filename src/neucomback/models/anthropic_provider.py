@@ -2,25 +2,24 @@
 
 Same behaviour as the OpenAI provider: SDK retries off, our retry loop, a request timeout,
 a per-loop client and semaphore. Differences of the API handled here: system messages go
-in the separate `system` field, `max_tokens` is required, there is no seed, and newer
-models refuse temperature and top_p together (top_p is only sent when it is not 1).
+in the separate `system` field, `max_tokens` is required, and there is no seed. Sampling
+parameters are never sent: Anthropic deprecated `temperature` and `top_p` (recent models
+answer 400 when they are present, and recent SDKs no longer accept them), so
+GenParams.temperature, top_p and seed have no effect here.
 """
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import os
-import threading
 import time
-import weakref
-from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 from ..errors import UsageError
 from .accounting import Prices, cost
 from .base import GenParams, Message, Reply
+from .loopstate import PerLoop
 from .openai_provider import resolve_key
 from .retry import RetryPolicy, Transient, classify_sdk_error, with_retries
 
@@ -33,28 +32,21 @@ def import_sdk() -> ModuleType:
     try:
         return importlib.import_module("anthropic")
     except ImportError:
-        raise UsageError("the anthropic provider needs the optional extra: pip install 'neucomback[anthropic]'") from None
+        raise UsageError("the anthropic provider needs the optional extra: "
+                         "pip install 'neucomback[anthropic]'") from None
 
 
 def to_anthropic(messages: list[Message], params: GenParams) -> dict[str, Any]:
     """Chat messages + params -> messages.create arguments (without model)."""
     system = "\n\n".join(m["content"] for m in messages if m.get("role") == "system")
     chat = [{"role": m["role"], "content": m["content"]} for m in messages if m.get("role") != "system"]
-    args: dict[str, Any] = {"messages": chat, "max_tokens": params.max_tokens, "temperature": params.temperature}
+    args: dict[str, Any] = {"messages": chat, "max_tokens": params.max_tokens}
     if system:
         args["system"] = system
-    if params.top_p != 1.0:
-        args["top_p"] = params.top_p
-        del args["temperature"]  # top_p was asked for explicitly: it wins
     if params.stop:
         args["stop_sequences"] = list(params.stop)
     return args
 
-
-@dataclass
-class _LoopState:
-    client: Any
-    semaphore: asyncio.Semaphore
 
 
 class AnthropicProvider:
@@ -76,25 +68,18 @@ class AnthropicProvider:
         self.concurrency = max(1, concurrency)
         self.prices = prices
         self.cache_scope = self.base_url or "https://api.anthropic.com"
-        self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = weakref.WeakKeyDictionary()
-        self._states_lock = threading.Lock()
+        self._loops: PerLoop[Any] = PerLoop(self._make_client, concurrency)
 
-    def _state(self) -> _LoopState:
-        loop = asyncio.get_running_loop()
-        with self._states_lock:
-            state = self._states.get(loop)
-            if state is None:
-                client = self.sdk.AsyncAnthropic(api_key=self._api_key, base_url=self.base_url,
-                                                 timeout=self.timeout_s, max_retries=0)
-                state = self._states[loop] = _LoopState(client, asyncio.Semaphore(self.concurrency))
-            return state
+    def _make_client(self) -> Any:
+        return self.sdk.AsyncAnthropic(api_key=self._api_key, base_url=self.base_url, timeout=self.timeout_s,
+                                       max_retries=0)
 
     def _classify(self, e: Exception) -> Transient | None:
         return classify_sdk_error(e, self.sdk, provider="anthropic", model=self.model, key_env=self.key_env,
                                   base_url=self.base_url)
 
     async def generate(self, messages: list[Message], params: GenParams) -> Reply:
-        state = self._state()
+        state = await self._loops.get()
         args = {"model": self.model, **to_anthropic(messages, params)}
         async with state.semaphore:
             t0 = time.perf_counter()
@@ -110,7 +95,5 @@ class AnthropicProvider:
                      cost_usd=cost(self.name, prompt_tokens, completion_tokens, self.prices))
 
     async def aclose(self) -> None:
-        with self._states_lock:
-            state = self._states.pop(asyncio.get_running_loop(), None)
-        if state is not None:
-            await state.client.close()
+        """Close the running loop's HTTP client now (optional: asyncio.run's shutdown does it)."""
+        await self._loops.aclose()

@@ -40,7 +40,7 @@ def parse_level(model: str) -> str:
 def extract_ir(text: str) -> str | None:
     """The IR in a message: the last ```llvm block (preferring one with a `define`), or the
     whole text when it starts like an IR module; None if there is none."""
-    blocks = _FENCE.findall(text)
+    blocks: list[str] = _FENCE.findall(text)
     if blocks:
         with_define = [b for b in blocks if re.search(r"^\s*define\b", b, re.MULTILINE)]
         return (with_define or blocks)[-1]

@@ -14,8 +14,8 @@ e.g. a 429 once and then success:
     [{"match": null, "status": 429, "times": 1, "headers": {"Retry-After": "0"}},
      {"match": "saxpy", "reply": "```asm\\n...\\n```"}]
 
-Every request body is recorded (`requests`), with its headers (`request_headers`), and the
-peak number of requests in flight (`max_in_flight`), so tests can check what reached it.
+Every request body is recorded (`requests`), with its headers (`request_headers`) and arrival
+time (`arrivals`), and the peak number of requests in flight (`max_in_flight`), so tests can check what reached it.
 
     with MockServer(lambda req: Response(text="hi")) as srv:
         make_provider("openai:mock", base_url=srv.base_url)
@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import socket
 import sys
 import threading
 import time
@@ -128,6 +129,7 @@ class MockServer:
         self._lock = threading.Lock()
         self._requests: list[dict[str, Any]] = []
         self._headers: list[dict[str, str]] = []
+        self._arrivals: list[float] = []
         self._in_flight = 0
         self._max_in_flight = 0
         self._ids = itertools.count(1)
@@ -183,6 +185,12 @@ class MockServer:
             return list(self._headers)
 
     @property
+    def arrivals(self) -> list[float]:
+        """time.monotonic() of each recorded request (e.g. to check a client's backoff)."""
+        with self._lock:
+            return list(self._arrivals)
+
+    @property
     def request_count(self) -> int:
         with self._lock:
             return len(self._requests)
@@ -198,6 +206,7 @@ class MockServer:
         with self._lock:
             self._requests.append(body)
             self._headers.append(headers)
+            self._arrivals.append(time.monotonic())
             self._in_flight += 1
             self._max_in_flight = max(self._max_in_flight, self._in_flight)
 
@@ -205,7 +214,8 @@ class MockServer:
         with self._lock:
             self._in_flight -= 1
 
-    def _respond(self, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, dict[str, Any], dict[str, str], float]:
+    def _respond(self, body: dict[str, Any],
+                 headers: dict[str, str]) -> tuple[int, dict[str, Any], dict[str, str], float]:
         """(status, JSON body, extra headers, delay) for one chat-completions request."""
         model = str(body.get("model", ""))
         if self.api_key is not None and headers.get("authorization") != f"Bearer {self.api_key}":
@@ -257,6 +267,11 @@ def _handler_class(server: MockServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as the SDK expects
         server_version = "neucomback-mockserver"
+
+        def setup(self) -> None:
+            super().setup()
+            # Headers and body go out in two writes: without NODELAY, Nagle + delayed ACK add 40 ms.
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
             if server.verbose:

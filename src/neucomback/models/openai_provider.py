@@ -8,18 +8,15 @@ used from several `asyncio.run` calls.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import threading
 import time
-import weakref
-from dataclasses import dataclass
 from typing import Any
 
 import openai
 
 from .accounting import Prices, cost
 from .base import GenParams, Message, ModelAuthError, Reply
+from .loopstate import PerLoop
 from .retry import RetryPolicy, Transient, classify_sdk_error, with_retries
 
 DEFAULT_KEY_ENV = "OPENAI_API_KEY"
@@ -30,11 +27,6 @@ REASONING_PREFIXES = ("o1", "o3", "o4", "gpt-5")
 # The mock server stamps this; replies carrying it are marked scripted (see mockserver.py).
 SCRIPTED_FINGERPRINT = "neucomback-mockserver"
 
-
-@dataclass
-class _LoopState:
-    client: openai.AsyncOpenAI
-    semaphore: asyncio.Semaphore
 
 
 def resolve_key(key_env: str | None, default_env: str, base_url: str | None, provider: str) -> str:
@@ -69,18 +61,7 @@ class OpenAIProvider:
         self.prices = prices
         # Part of cache keys: the same model name on two servers is not the same model.
         self.cache_scope = self.base_url or "https://api.openai.com/v1"
-        self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = weakref.WeakKeyDictionary()
-        self._states_lock = threading.Lock()
-
-    def _state(self) -> _LoopState:
-        loop = asyncio.get_running_loop()
-        with self._states_lock:
-            state = self._states.get(loop)
-            if state is None:
-                client = openai.AsyncOpenAI(api_key=self._api_key, base_url=self.base_url, timeout=self.timeout_s,
-                                            max_retries=0)
-                state = self._states[loop] = _LoopState(client, asyncio.Semaphore(self.concurrency))
-            return state
+        self._loops: PerLoop[openai.AsyncOpenAI] = PerLoop(self._make_client, concurrency)
 
     def request_args(self, messages: list[Message], params: GenParams) -> dict[str, Any]:
         """The chat.completions.create arguments (public so tests can check what is sent)."""
@@ -91,19 +72,24 @@ class OpenAIProvider:
                 args["top_p"] = params.top_p
         # api.openai.com deprecated max_tokens (reasoning models reject it); many local servers
         # only know max_tokens.
-        args["max_tokens" if self.base_url else "max_completion_tokens"] = params.max_tokens
+        official = not self.base_url or "api.openai.com" in self.base_url
+        args["max_completion_tokens" if official else "max_tokens"] = params.max_tokens
         if params.seed is not None:
             args["seed"] = params.seed
         if params.stop:
             args["stop"] = list(params.stop)
         return args
 
+    def _make_client(self) -> openai.AsyncOpenAI:
+        return openai.AsyncOpenAI(api_key=self._api_key, base_url=self.base_url, timeout=self.timeout_s,
+                                  max_retries=0)
+
     def _classify(self, e: Exception) -> Transient | None:
         return classify_sdk_error(e, openai, provider="openai", model=self.model, key_env=self.key_env,
                                   base_url=self.base_url)
 
     async def generate(self, messages: list[Message], params: GenParams) -> Reply:
-        state = self._state()
+        state = await self._loops.get()
         args = self.request_args(messages, params)
         async with state.semaphore:
             t0 = time.perf_counter()
@@ -127,8 +113,5 @@ class OpenAIProvider:
         )
 
     async def aclose(self) -> None:
-        """Close the HTTP client of the running loop (optional; loops that end drop theirs)."""
-        with self._states_lock:
-            state = self._states.pop(asyncio.get_running_loop(), None)
-        if state is not None:
-            await state.client.close()
+        """Close the running loop's HTTP client now (optional: asyncio.run's shutdown does it)."""
+        await self._loops.aclose()

@@ -45,7 +45,7 @@ class RetryPolicy:
         """
         if retry_after is not None and math.isfinite(retry_after) and retry_after >= 0:
             return min(retry_after, self.max_retry_after_s)
-        backoff = min(self.max_delay_s, self.base_delay_s * 2 ** min(attempt, 30))
+        backoff = min(self.max_delay_s, self.base_delay_s * 2.0 ** min(attempt, 30))
         return backoff / 2 + random.uniform(0, backoff / 2)
 
 
@@ -131,10 +131,10 @@ def classify_sdk_error(e: Exception, sdk: ModuleType, *, provider: str, model: s
             f"{provider} rejected the API key (HTTP {status}: {detail}); set a valid key in the "
             f"environment variable {key_env}") from None
     if status == 404 or code == "model_not_found":
+        hint = " and that --base-url ends in /v1 (OpenAI-compatible servers)" if provider == "openai" else ""
         raise ModelNotFoundError(
             f"{provider}: model {model!r} not found at {where} (HTTP {status}: {detail}). Check the model "
-            f"name (GET <base-url>/models lists them) and that --base-url ends in /v1 for "
-            f"OpenAI-compatible servers.") from None
+            f"name (GET <base-url>/models lists them){hint}.") from None
     raise ModelError(f"{provider}:{model} refused the request (HTTP {status}): {detail}") from None
 
 
@@ -149,5 +149,5 @@ def _error_message(e: Exception) -> str:
     if isinstance(body, dict):
         err = body.get("error", body)
         if isinstance(err, dict) and isinstance(err.get("message"), str):
-            return err["message"][:500]
+            return str(err["message"])[:500]
     return (getattr(e, "message", None) or str(e))[:500]

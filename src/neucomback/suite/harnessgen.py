@@ -8,6 +8,9 @@ perturb inputs between repetitions (anti-skip) and print checksums after each re
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 from .task import SCALARS, Param, Task
 
 _INT_LIMITS = {
@@ -48,7 +51,12 @@ def _draw(elem: str, rng: tuple[object, object] | None, special: bool, length: b
     return f"({ctype})nb_int({lo}, {hi})"
 
 
-def _put(direction: str, p: Param, size: str | None = None) -> str:
+def _put(direction: str, p: Param, size: str | None = None, var: str | None = None) -> str:
+    """A print statement for parameter `p` (read from C variable `var`, default p.name)."""
+    if var is not None:
+        kind = SCALARS[p.elem][1]
+        fn = {"f": "nb_put_f", "u": "nb_put_u"}.get(kind, "nb_put_i")
+        return f'{fn}("{direction}", "{p.name}", {var});'
     if p.is_str:
         return f'nb_put_str("{direction}", "{p.name}", {p.name});'
     if p.is_array:
@@ -84,7 +92,7 @@ def level1_harness(task: Task) -> str:
         body.append(f"int64_t {size} = (int64_t)({p.len});")
         body.append(f"if ({size} < 0) {size} = 0;")
         body.append(f"{p.ctype}{p.name} = nb_alloc((size_t){size}, sizeof *{p.name});")
-        body.append(f"for (int64_t i = 0; i < {size}; i++) {p.name}[i] = {_draw(p.elem, p.range, p.special)};")
+        body.append(f"for (int64_t nb_i = 0; nb_i < {size}; nb_i++) {p.name}[nb_i] = {_draw(p.elem, p.range, p.special)};")
     for p in task.params:
         if p.dir != "out":
             body.append(_put("in", p, f"nb_{p.name}_len"))
@@ -92,8 +100,8 @@ def level1_harness(task: Task) -> str:
     if task.returns == "void":
         body.append(f"{call};")
     else:
-        body.append(f"{SCALARS[task.returns][0]} ret = {call};")
-        body.append(_put("out", Param(name="ret", type=task.returns)))
+        body.append(f"{SCALARS[task.returns][0]} nb_ret = {call};")
+        body.append(_put("out", Param(name="ret", type=task.returns), var="nb_ret"))
     for p in buffers:
         if p.dir in ("inout", "out"):
             body.append(_put("out", p, f"nb_{p.name}_len"))
@@ -105,8 +113,8 @@ def level1_harness(task: Task) -> str:
 
 {prototype(task)}
 
-static void nb_case(int k) {{
-    (void)k;
+static void nb_case(int nb_case_k) {{
+    (void)nb_case_k;
     {inner}
 }}
 
@@ -114,12 +122,24 @@ NB_L1_MAIN
 """
 
 
+def _size_expr(expr: object) -> object:
+    """Level 2 expressions name the problem size `n`; the harness keeps it in `nb_size` so a
+    kernel parameter may itself be called `n` (or be a function of it)."""
+    return re.sub(r"\bn\b", "nb_size", expr) if isinstance(expr, str) else expr
+
+
+def _l2_param(p: Param) -> Param:
+    rng = (tuple(_size_expr(x) for x in p.range) if p.range else None)
+    return dataclasses.replace(p, len=_size_expr(p.len), value=_size_expr(p.value), range=rng)  # type: ignore[arg-type]
+
+
 def level2_harness(task: Task) -> str:
     """C source of a Level 2 kernel harness (check and time modes) for `task`."""
-    arrays = [p for p in task.params if p.is_array]
-    scalars = [p for p in task.params if not p.is_array]
-    decls = [f"static {p.ctype}{'' if p.ctype.endswith('*') else ' '}{p.name};" for p in task.params]
-    decls += [f"static int64_t nb_{p.name}_len;" for p in arrays]
+    params = [_l2_param(p) for p in task.params]
+    arrays = [p for p in params if p.is_array]
+    scalars = [p for p in params if not p.is_array]
+    decls = [f"static {p.ctype}{'' if p.ctype.endswith('*') else ' '}{p.name};" for p in params]
+    decls += [f"static int64_t nb_{p.name}_len;" for p in arrays] + ["static int64_t nb_size;"]
     setup: list[str] = []
     for p in scalars:
         expr = f"({p.ctype})({p.value})" if p.value is not None else _draw(p.elem, p.range, p.special)
@@ -127,7 +147,7 @@ def level2_harness(task: Task) -> str:
     for p in arrays:
         setup.append(f"nb_{p.name}_len = (int64_t)({p.len}); if (nb_{p.name}_len < 0) nb_{p.name}_len = 0;")
         setup.append(f"{p.name} = nb_alloc((size_t)nb_{p.name}_len, sizeof *{p.name});")
-        setup.append(f"for (int64_t i = 0; i < nb_{p.name}_len; i++) {p.name}[i] = {_draw(p.elem, p.range, False)};")
+        setup.append(f"for (int64_t nb_i = 0; nb_i < nb_{p.name}_len; nb_i++) {p.name}[nb_i] = {_draw(p.elem, p.range, False)};")
     perturb = []
     for p in arrays:
         if p.dir in ("in", "inout"):
@@ -136,7 +156,7 @@ def level2_harness(task: Task) -> str:
                 f"{_draw(p.elem, p.range, False)};")
     report = [f'nb_check_{p.elem}("{p.name}", tag, {p.name}, nb_{p.name}_len);'
               for p in arrays if p.dir in ("inout", "out")]
-    call = f"{task.function}({', '.join(p.name for p in task.params)})"
+    call = f"{task.function}({', '.join(p.name for p in params)})"
     if task.returns != "void":
         decls.append(f"static double nb_ret_acc;")
         call_stmt = f"nb_ret_acc = (double){call};"
@@ -152,18 +172,18 @@ def level2_harness(task: Task) -> str:
 
 {chr(10).join(decls)}
 
-static void nb_setup(int64_t n) {{
-    (void)n;
+static void nb_setup(int64_t nb_n) {{
+    nb_size = nb_n;
     {j(setup)}
 }}
 
-static void nb_call(int64_t n) {{
-    (void)n;
+static void nb_call(int64_t nb_n) {{
+    (void)nb_n;
     {call_stmt}
 }}
 
-static void nb_perturb(int64_t n) {{
-    (void)n;
+static void nb_perturb(int64_t nb_n) {{
+    (void)nb_n;
     {j(perturb)}
 }}
 

@@ -121,6 +121,8 @@ def _param(d: dict[str, Any], where: str) -> Param:
         )
     except KeyError as e:
         raise UsageError(f"{where}: parameter is missing {e.args[0]!r}") from None
+    if p.name.startswith("nb_") or not p.name.isidentifier():
+        raise UsageError(f"{where}: parameter name {p.name!r} is invalid (names starting with nb_ are reserved)")
     if p.elem not in SCALARS:
         raise UsageError(f"{where}: parameter {p.name!r} has unknown type {p.type!r}")
     if p.is_array and p.len is None:

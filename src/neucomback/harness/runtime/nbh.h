@@ -35,10 +35,15 @@ static uint64_t nb_next(void) {
     return z ^ (z >> 31);
 }
 
+/* Seed and case index go through splitmix64 separately: adding k times the stream's own step
+ * would make case k+1 replay case k's values shifted by one draw. */
 static void nb_seed(uint64_t seed, int k) {
-    nb_state = seed * 0x2545F4914F6CDD1Dull + (uint64_t)k * 0x9E3779B97F4A7C15ull + 1;
+    nb_state = seed;
+    uint64_t a = nb_next();
+    nb_state = (uint64_t)k * 0xD1B54A32D192ED03ull + 0x8CB92BA72F3D8DD7ull;
+    uint64_t b = nb_next();
+    nb_state = a ^ b;
     nb_k = k;
-    nb_next();
 }
 
 /* Uniform in [lo, hi] (inclusive), any int64 range. */

@@ -6,7 +6,9 @@ extern int32_t g_ring_count;
 uint64_t global_ring_run(const int32_t *ops, int32_t n);
 
 static void nb_case(int k) {
-    (void)k;
+    /* nb_seed offsets case k by k golden-ratio steps, the same step nb_next advances by, so
+     * consecutive cases would share most of their random stream: decorrelate them. */
+    nb_state ^= (uint64_t)(k + 1) * 0xD6E8FEB86659FD93ull;
     g_ring_head = (int32_t)nb_uint(0, 7);
     g_ring_count = (int32_t)nb_uint(0, 8);
     for (int i = 0; i < 8; i++) g_ring[i] = (int32_t)nb_uniform(0, 999);

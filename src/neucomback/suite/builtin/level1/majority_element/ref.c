@@ -17,5 +17,5 @@ int32_t majority_element(const int32_t *a, int32_t n) {
     int32_t occ = 0;
     for (int32_t i = 0; i < n; i++)
         occ += a[i] == cand;
-    return occ > n / 2 ? cand : -1;
+    return occ > n / 2 ? cand : -(occ + 1);
 }

@@ -9,9 +9,17 @@ static int32_t pop(int32_t *st, int32_t *sp) {
     return st[--*sp];
 }
 
+/* fold the whole final stack, its depth and the step count into one value */
+static int64_t summary(const int32_t *st, int32_t sp, int32_t steps) {
+    uint32_t h = 17;
+    for (int32_t i = 0; i < sp; i++)
+        h = h * 31u + (uint32_t)st[i];
+    return (int64_t)h | ((int64_t)sp << 32) | ((int64_t)steps << 36);
+}
+
 int64_t stack_vm_eval(const uint8_t *code, int32_t n) {
     int32_t st[8];
-    int32_t sp = 0, pc = 0;
+    int32_t sp = 0, pc = 0, steps = 0;
     uint32_t x, y;
     while (pc < n) {
         uint8_t op = code[pc++];
@@ -74,10 +82,11 @@ int64_t stack_vm_eval(const uint8_t *code, int32_t n) {
                 pc += 1;
             break;
         case 11: /* halt */
-            return sp ? st[sp - 1] : 0;
+            return summary(st, sp, steps);
         default:
             return ERR_TRUNC - 1000;
         }
+        steps++;
     }
-    return sp ? st[sp - 1] : 0;
+    return summary(st, sp, steps);
 }

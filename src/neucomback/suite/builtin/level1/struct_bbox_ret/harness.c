@@ -4,7 +4,9 @@
 bbox struct_bbox_ret(const pt2 *pts, int32_t n);
 
 static void nb_case(int k) {
-    (void)k;
+    /* nb_seed offsets case k by k golden-ratio steps, the same step nb_next advances by, so
+     * consecutive cases would share most of their random stream: decorrelate them. */
+    nb_state ^= (uint64_t)(k + 1) * 0xD6E8FEB86659FD93ull;
     int32_t n = (int32_t)nb_len(0, 20);
     pt2 *p = nb_alloc((size_t)n, sizeof *p);
     int32_t xs[20], ys[20];

@@ -4,7 +4,9 @@
 int64_t struct_list_walk_ptr(const node *nodes, int32_t n, int32_t head, int32_t max_steps);
 
 static void nb_case(int k) {
-    (void)k;
+    /* nb_seed offsets case k by k golden-ratio steps, the same step nb_next advances by, so
+     * consecutive cases would share most of their random stream: decorrelate them. */
+    nb_state ^= (uint64_t)(k + 1) * 0xD6E8FEB86659FD93ull;
     int32_t n = (int32_t)nb_len(0, 16);
     int32_t head = (int32_t)nb_int(-1, 16);
     int32_t max_steps = (int32_t)nb_int(0, 40);

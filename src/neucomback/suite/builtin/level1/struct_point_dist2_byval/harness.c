@@ -11,7 +11,9 @@ static pt2 draw_pt(void) {
 }
 
 static void nb_case(int k) {
-    (void)k;
+    /* nb_seed offsets case k by k golden-ratio steps, the same step nb_next advances by, so
+     * consecutive cases would share most of their random stream: decorrelate them. */
+    nb_state ^= (uint64_t)(k + 1) * 0xD6E8FEB86659FD93ull;
     pt2 a = draw_pt();
     pt2 b = draw_pt();
     if (k == 2) b.x = 1000000000; /* lo vs hi: the largest distance */

@@ -18,6 +18,9 @@ static void put_rect(const char *name, rect r) {
 }
 
 static void nb_case(int k) {
+    /* nb_seed offsets case k by k golden-ratio steps, the same step nb_next advances by, so
+     * consecutive cases would share most of their random stream: decorrelate them. */
+    nb_state ^= (uint64_t)(k + 1) * 0xD6E8FEB86659FD93ull;
     /* small coordinates in most cases so that overlaps are frequent */
     int64_t lim = (k % 3 == 0) ? 1000000000 : 20;
     rect a = draw_rect(lim);

@@ -7,7 +7,7 @@ uint32_t zigzag_delta_encode(const int32_t *a, int32_t n, uint32_t *out) {
         int32_t d = (int32_t)(cur - prev);
         uint32_t z = ((uint32_t)d << 1) ^ (uint32_t)(d >> 31);
         out[i] = z;
-        all |= z;
+        all ^= z;
         prev = cur;
     }
     return all;

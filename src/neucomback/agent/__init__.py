@@ -1,0 +1,1 @@
+"""The neural compilation agent: prompts, assembly extraction, and the per-task workflow."""

@@ -1,0 +1,70 @@
+"""Running the agent over many tasks: concurrency, resume, budget, progress.
+
+Model calls run concurrently on one asyncio loop (up to `concurrency` tasks in flight);
+verification runs in a process pool. Wall time therefore approaches
+max(model latency x rounds / concurrency, CPU time of verification).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..harness.build import ir_for
+from ..models.base import BudgetExceeded, ModelError, Provider
+from ..models.accounting import Budget
+from ..store import RunStore
+from ..suite.task import Task
+from ..targets import Target
+from .prompts import Prompt
+from .workflow import AgentConfig, TaskResult, TaskSolver, VerifyFn
+
+
+@dataclass
+class RunOutcome:
+    results: list[dict]
+    stopped: str = ""          # why the run stopped early ("" when complete)
+
+
+async def run_tasks(tasks: list[Task], target: Target, provider: Provider, verify: VerifyFn, store: RunStore,
+                    prompt: Prompt, cfg: AgentConfig, *, concurrency: int = 8, budget: Budget | None = None,
+                    on_done: Callable[[str], None] | None = None) -> RunOutcome:
+    """Solve every task not already finished in the store; return all finished results.
+
+    A BudgetExceeded stops new work cleanly: tasks in flight end at their next model call
+    and stay unfinished, so a rerun with a larger budget resumes them.
+    """
+    solver = TaskSolver(provider, verify, store, prompt, cfg, budget)
+    sem = asyncio.Semaphore(max(1, concurrency))
+    stop: list[str] = []
+
+    async def one(task: Task) -> None:
+        if store.result(task.id) is not None:
+            if on_done:
+                on_done(task.id)
+            return
+        async with sem:
+            if stop:
+                return
+            try:
+                ir = await asyncio.to_thread(lambda: ir_for(task, target).read_text())
+                res = await solver.solve(task, target, ir)
+            except BudgetExceeded as e:
+                stop.append(f"budget: {e}")
+                return
+            except ModelError as e:
+                # auth, unknown model, retries exhausted: the whole run cannot go on
+                stop.append(f"model error: {e}")
+                return
+            store.record_result(task.id, res.to_json())
+            if on_done:
+                on_done(task.id)
+
+    await asyncio.gather(*(one(t) for t in tasks))
+    wanted = {t.id for t in tasks}
+    results = [r for r in store.results() if r["task_id"] in wanted]
+    return RunOutcome(results, stop[0] if stop else "")
+
+
+__all__ = ["run_tasks", "RunOutcome", "TaskResult"]

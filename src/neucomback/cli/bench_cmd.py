@@ -1,0 +1,101 @@
+"""`neucomback bench`: run the agent over a suite split and print the metrics table."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from .common import EXIT_ERROR, console, err_console, fail, handle_errors, print_json
+
+NO_MODEL_HELP = """no --model given. Name a model as provider:model, for example:
+  --model llc:O3                         the reference compiler (no model needed; a baseline)
+  --model openai:gpt-4o                  hosted OpenAI (key from OPENAI_API_KEY)
+  --model openai:Qwen2.5-Coder-32B --base-url http://localhost:8000/v1
+                                         any OpenAI-compatible server: vLLM, llama.cpp, Ollama, ...
+  --model anthropic:claude-sonnet-4-5    needs `pip install neucomback[anthropic]` and ANTHROPIC_API_KEY
+  --model scripted:replies.json          canned replies for tests (always labelled SCRIPTED)"""
+
+
+def bench(
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="provider:model, e.g. openai:gpt-4o or llc:O3."),
+    suite: str = typer.Option("builtin", "--suite", "-s"),
+    split: str = typer.Option("test", "--split", help="train, valid, test or all."),
+    target_name: str = typer.Option("x86_64", "--target", "-T"),
+    level: Optional[int] = typer.Option(None, "--level"),
+    limit: Optional[int] = typer.Option(None, "--limit"),
+    debug_rounds: int = typer.Option(3, "--debug-rounds", "-D"),
+    opt_rounds: int = typer.Option(0, "--opt-rounds", "-O"),
+    run_dir: Optional[Path] = typer.Option(None, "--run-dir", help="Default: runs/<model>-<target>-<split>."),
+    jobs: int = typer.Option(2, "--jobs", "-j", help="Verification worker processes."),
+    concurrency: int = typer.Option(8, "--concurrency", help="Model calls in flight."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
+    api_key_env: Optional[str] = typer.Option(None, "--api-key-env", help="Env var holding the API key."),
+    temperature: float = typer.Option(0.0, "--temperature"),
+    max_tokens: int = typer.Option(8192, "--max-tokens"),
+    timeout: float = typer.Option(600.0, "--timeout", help="Seconds per model request."),
+    budget_usd: Optional[float] = typer.Option(None, "--budget-usd", help="Stop cleanly once spent."),
+    prices: Optional[Path] = typer.Option(None, "--prices", help="JSON/TOML price table overriding ours."),
+    prompt_file: Optional[Path] = typer.Option(None, "--prompt", help="A prompt TOML (e.g. learned by evolve)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the response cache."),
+    json_out: bool = typer.Option(False, "--json"),
+    unsafe: bool = typer.Option(False, "--unsafe-no-sandbox"),
+) -> None:
+    """Run the neural compilation agent on a suite split and report ACC, ACC+Perf, fast_p and cost."""
+    if not model:
+        err_console.print("[bold red]error:[/] ", end="")
+        err_console.print(NO_MODEL_HELP, highlight=False, markup=False)
+        raise typer.Exit(EXIT_ERROR)
+    _bench(**locals())
+
+
+@handle_errors
+def _bench(**a: Any) -> None:
+    from ..agent.prompts import Prompt
+    from ..agent.workflow import AgentConfig
+    from ..models.base import GenParams
+    from ..suite import load_suite
+    from ..targets import get_target
+    from .session import open_session, run_session
+
+    target = get_target(a["target_name"])
+    suite = load_suite(a["suite"])
+    tasks = suite.select(level=a["level"], split=a["split"], limit=a["limit"])
+    if not tasks:
+        fail(f"no tasks in suite {a['suite']!r} for split={a['split']} level={a['level']}")
+    prompt = Prompt.load(a["prompt_file"]) if a["prompt_file"] else Prompt()
+    cfg = AgentConfig(a["debug_rounds"], a["opt_rounds"],
+                      GenParams(temperature=a["temperature"], max_tokens=a["max_tokens"]))
+    run_dir = a["run_dir"] or Path("runs") / _slug(f"{a['model']}-{target.name}-{a['split']}")
+    config = {"command": "bench", "model": a["model"], "suite": str(suite.root), "split": a["split"],
+              "level": a["level"], "limit": a["limit"], "target": target.name, "debug_rounds": a["debug_rounds"],
+              "opt_rounds": a["opt_rounds"], "params": cfg.params.to_json(), "base_url": a["base_url"],
+              "prompt": prompt.name, "prompt_sha": hashlib.sha256(prompt.to_toml().encode()).hexdigest()[:16],
+              "jobs": a["jobs"], "concurrency": a["concurrency"], "budget_usd": a["budget_usd"]}
+    session = open_session(run_dir, config, a)
+    outcome = run_session(session, tasks, target, prompt, cfg, quiet=a["json_out"])
+    from ..report.metrics import summarize
+    from .tables import bench_table
+
+    summary = summarize(outcome.results)
+    summary.update(model=a["model"], target=target.name, split=a["split"], run_dir=str(run_dir),
+                   stopped=outcome.stopped, complete=not outcome.stopped and len(outcome.results) == len(tasks))
+    session.store.set_meta("summary", summary)
+    from ..cache import atomic_write_json
+
+    atomic_write_json(run_dir / "summary.json", summary)
+    if a["json_out"]:
+        print_json(summary)
+    else:
+        console.print(bench_table(summary))
+        if outcome.stopped:
+            console.print(f"[yellow]stopped early:[/] {outcome.stopped}. Rerun the same command to resume.")
+    if outcome.stopped:
+        raise typer.Exit(EXIT_ERROR)
+
+
+def _slug(s: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in s)

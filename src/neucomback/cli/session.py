@@ -1,0 +1,77 @@
+"""Wiring a run together for bench/evolve: store, provider (+cache, budget), verifier pool."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..agent.prompts import Prompt
+from ..agent.runner import RunOutcome, run_tasks
+from ..agent.workflow import AgentConfig
+from ..harness.pool import VerifierPool
+from ..models.accounting import Budget
+from ..models.base import Provider
+from ..store import RunStore
+from ..suite.task import Task
+from ..targets import Target
+from .common import console
+from .progress import progress_bar
+
+RESUME_KEYS = ["command", "model", "suite", "split", "level", "limit", "target", "debug_rounds", "opt_rounds",
+               "params", "prompt_sha"]
+
+
+@dataclass
+class Session:
+    store: RunStore
+    provider: Provider
+    budget: Budget
+    jobs: int
+    concurrency: int
+    unsafe: bool
+
+
+def make_model(a: dict[str, Any]) -> Provider:
+    """The provider for --model, behind the response cache unless --no-cache (llc is never cached)."""
+    from ..cache import cache_root
+    from ..models.cache import CachedProvider, ResponseCache
+    from ..models.registry import make_provider
+
+    provider = make_provider(a["model"], base_url=a.get("base_url"), api_key_env=a.get("api_key_env"),
+                             timeout_s=a.get("timeout", 600.0), concurrency=a.get("concurrency", 8),
+                             prices_path=a.get("prices"))
+    if a.get("no_cache") or a["model"].startswith("llc:"):
+        return provider
+    return CachedProvider(provider, ResponseCache(cache_root() / "responses.sqlite"))
+
+
+def open_session(run_dir: Path, config: dict[str, Any], a: dict[str, Any]) -> Session:
+    store = RunStore(run_dir)
+    resumed = store.bind_config(config, RESUME_KEYS)
+    if resumed and not a.get("json_out"):
+        done = len(store.results())
+        console.print(f"resuming {run_dir}: {done} task(s) already finished", highlight=False)
+    provider = make_model(a)
+    if getattr(provider, "scripted", False) and not a.get("json_out"):
+        console.print("[bold yellow]SCRIPTED replies: these results are not a model's output.[/]")
+    if a.get("unsafe"):
+        console.print("[bold yellow]warning:[/] running model code WITHOUT a sandbox")
+    budget = Budget(a.get("budget_usd"))
+    budget_spent = store.get_meta("spent_usd") or 0.0
+    if budget_spent and a.get("budget_usd") is not None:
+        budget = Budget(max(a["budget_usd"] - budget_spent, 0.0))
+    return Session(store, provider, budget, a.get("jobs", 2), a.get("concurrency", 8), bool(a.get("unsafe")))
+
+
+def run_session(s: Session, tasks: list[Task], target: Target, prompt: Prompt, cfg: AgentConfig,
+                quiet: bool = False, label: str = "") -> RunOutcome:
+    """Run the agent over tasks with a progress bar; record spending in the store."""
+    with VerifierPool(s.jobs, unsafe=s.unsafe) as pool, \
+            progress_bar(label or f"{s.provider.name} on {target.name}", len(tasks), quiet) as advance:
+        outcome = asyncio.run(run_tasks(tasks, target, s.provider, pool.verify, s.store, prompt, cfg,
+                                        concurrency=s.concurrency, budget=s.budget, on_done=advance))
+    prev = s.store.get_meta("spent_usd") or 0.0
+    s.store.set_meta("spent_usd", prev + s.budget.spent)
+    return outcome

@@ -1,0 +1,55 @@
+"""Verification in a process pool, awaitable from asyncio.
+
+Each worker process holds its own Evaluator (and so its own sandbox uid range). Timing
+sections are serialized across workers with one shared lock, so two timings never run at
+the same time on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from ..suite.task import Task
+from ..targets import get_target
+from .verdict import Verdict
+
+_evaluator: Any = None
+
+
+def _init(unsafe: bool, pairs: int, lock: Any) -> None:
+    global _evaluator
+    from . import evaluate
+
+    evaluate.TIMING_LOCK = lock  # share one lock between all workers
+    _evaluator = evaluate.Evaluator(unsafe=unsafe, pairs=pairs)
+
+
+def _verify(task: Task, target_name: str, asm: str | bytes, timing: bool) -> dict[str, Any]:
+    return _evaluator.verify(task, get_target(target_name), asm, timing=timing).to_json()
+
+
+class VerifierPool:
+    """`await pool.verify(task, target_name, asm, timing)` -> Verdict, run in a worker process."""
+
+    def __init__(self, jobs: int = 2, *, unsafe: bool = False, pairs: int = 7) -> None:
+        ctx = mp.get_context("forkserver")
+        self._lock = ctx.Lock()
+        self._pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=ctx, initializer=_init,
+                                         initargs=(unsafe, pairs, self._lock))
+
+    async def verify(self, task: Task, target_name: str, asm: str | bytes, timing: bool) -> Verdict:
+        loop = asyncio.get_running_loop()
+        d = await loop.run_in_executor(self._pool, _verify, task, target_name, asm, timing)
+        return Verdict.from_json(d)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "VerifierPool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

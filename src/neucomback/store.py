@@ -1,0 +1,145 @@
+"""The run store: a run directory backed by SQLite plus human-readable files.
+
+Layout of RUN_DIR:
+    run.sqlite                 attempts, results and run metadata (the source of truth)
+    config.json                the command's settings (a rerun must match them to resume)
+    tasks/<task>/round-K.prompt.md, round-K.reply.md, round-K.s, round-K.verdict.json
+    tasks/<task>/result.json   the task's final result
+    summary.json               metrics of the run (rewritten at the end)
+
+Every attempt is committed in one SQLite transaction *before* its files are written, so a
+`kill -9` loses at most the attempt in flight; a rerun replays recorded attempts instead of
+repeating them (no paid call is made twice).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from .cache import atomic_write_json, atomic_write_text
+from .errors import UsageError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS attempts (
+    task_id TEXT NOT NULL, round INTEGER NOT NULL, kind TEXT NOT NULL,
+    messages TEXT NOT NULL, reply TEXT NOT NULL, asm TEXT, extraction TEXT NOT NULL,
+    verdict TEXT NOT NULL, created REAL NOT NULL,
+    PRIMARY KEY (task_id, round));
+CREATE TABLE IF NOT EXISTS results (task_id TEXT PRIMARY KEY, result TEXT NOT NULL, created REAL NOT NULL);
+"""
+
+
+class RunStore:
+    """One run directory. Safe to use from several threads (one connection, one lock)."""
+
+    def __init__(self, run_dir: Path) -> None:
+        self.dir = Path(run_dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.dir / "run.sqlite", check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(SCHEMA)
+        self._lock = threading.Lock()
+
+    # -- run metadata -----------------------------------------------------------------
+    def bind_config(self, config: dict[str, Any], resume_keys: list[str]) -> bool:
+        """Record the run's config, or check that a rerun matches it. True if resuming.
+
+        Only `resume_keys` must match (e.g. model, suite, target, rounds); others such as
+        --jobs may change between a killed run and its rerun.
+        """
+        old = self.get_meta("config")
+        if old is None:
+            self.set_meta("config", config)
+            self.set_meta("created", time.time())
+            atomic_write_json(self.dir / "config.json", config)
+            return False
+        diff = [k for k in resume_keys if old.get(k) != config.get(k)]
+        if diff:
+            raise UsageError(f"{self.dir} holds a run with different settings ({', '.join(diff)}: "
+                             f"{', '.join(f'{old.get(k)!r} vs {config.get(k)!r}' for k in diff)}); "
+                             "use another --run-dir")
+        return True
+
+    def set_meta(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value, default=str)))
+
+    def get_meta(self, key: str) -> Any:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    # -- attempts ---------------------------------------------------------------------
+    def record_attempt(self, task_id: str, rnd: int, kind: str, messages: list[dict], reply: dict,
+                       asm: str | None, extraction: dict, verdict: dict) -> None:
+        """Commit one attempt atomically, then write its readable files."""
+        row = (task_id, rnd, kind, json.dumps(messages), json.dumps(reply), asm, json.dumps(extraction),
+               json.dumps(verdict, default=str), time.time())
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO attempts VALUES (?,?,?,?,?,?,?,?,?)", row)
+        self._write_attempt_files(task_id, rnd, kind, messages, reply, asm, verdict)
+
+    def attempt(self, task_id: str, rnd: int) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute("SELECT kind, messages, reply, asm, extraction, verdict FROM attempts "
+                                   "WHERE task_id = ? AND round = ?", (task_id, rnd)).fetchone()
+        if row is None:
+            return None
+        return {"kind": row[0], "messages": json.loads(row[1]), "reply": json.loads(row[2]), "asm": row[3],
+                "extraction": json.loads(row[4]), "verdict": json.loads(row[5])}
+
+    def attempts(self, task_id: str | None = None) -> list[dict[str, Any]]:
+        q = "SELECT task_id, round, kind, reply, verdict, extraction FROM attempts"
+        args: tuple = ()
+        if task_id is not None:
+            q += " WHERE task_id = ?"
+            args = (task_id,)
+        with self._lock:
+            rows = self._db.execute(q + " ORDER BY task_id, round", args).fetchall()
+        return [{"task_id": r[0], "round": r[1], "kind": r[2], "reply": json.loads(r[3]),
+                 "verdict": json.loads(r[4]), "extraction": json.loads(r[5])} for r in rows]
+
+    # -- results ----------------------------------------------------------------------
+    def record_result(self, task_id: str, result: dict[str, Any]) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                             (task_id, json.dumps(result, default=str), time.time()))
+        atomic_write_json(self.dir / "tasks" / _safe(task_id) / "result.json", result)
+
+    def result(self, task_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute("SELECT result FROM results WHERE task_id = ?", (task_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def results(self) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute("SELECT result FROM results ORDER BY task_id").fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- readable files ---------------------------------------------------------------
+    def _write_attempt_files(self, task_id: str, rnd: int, kind: str, messages: list[dict], reply: dict,
+                             asm: str | None, verdict: dict) -> None:
+        d = self.dir / "tasks" / _safe(task_id)
+        prompt = "\n\n".join(f"## {m['role']}\n\n{m['content']}" for m in messages)
+        atomic_write_text(d / f"round-{rnd}.prompt.md", f"# {task_id}, round {rnd} ({kind})\n\n{prompt}\n")
+        label = " (SCRIPTED: not a model's output)" if reply.get("scripted") else ""
+        atomic_write_text(d / f"round-{rnd}.reply.md",
+                          f"# reply from {reply.get('provider', '?')}{label}\n\n{reply.get('text', '')}\n")
+        if asm is not None:
+            atomic_write_text(d / f"round-{rnd}.s", asm)
+        atomic_write_json(d / f"round-{rnd}.verdict.json", verdict)
+
+
+def _safe(task_id: str) -> str:
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in task_id)

@@ -1,0 +1,742 @@
+"""Level 1 (ExeBench functions) of the public NeuComBack dataset -> our task format.
+
+For upstream task N (`exebench/kernelN.c`, `mainN.cpp`, `testN.in`, `testN.ref`) we write a
+task folder with
+
+* `ref.c`: `kernelN.c` unchanged (the IR is regenerated from it per target by our build);
+* `harness.cpp`: upstream `mainN.cpp` with `main` renamed and its file I/O replaced (input
+  JSON text from memory, output JSON printed as nbh.h records by `nb_json.hpp`), followed by
+  the embedded inputs and `nb_case(k)` / `NB_L1_MAIN`. Case 0 is the upstream `testN.in`;
+  cases 1.. are derived inputs of the same shape with perturbed values, kept only when the
+  reference runs them cleanly (no crash, timeout, AddressSanitizer or UBSan report, same
+  output at -O0 and -O3, in the same order as the final harness runs them);
+* `nb_json.hpp`, `nlohmann/` and `clib/synthesizer.h`: what the harness includes (the build
+  passes `-I <task dir>`); hard links to one copy per suite when possible.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ... import toolchain
+from ...harness.build import RUNTIME_DIR
+from ...harness.check import Output, compare, parse_output
+from ...targets import get_target
+from ._common import TaskFailed, clangxx, compile_or_fail, link_or_copy, run, to_toml
+from ._jsonrec import GLUE_HPP, finite, records
+
+DERIVED_CASES = 31            # derived inputs per task (so 32 cases with the upstream one)
+MIN_DERIVED = 20              # fewer valid derived inputs than this: the task is not imported
+CANDIDATES = 96               # derived inputs tried per task
+CASE_ALARM_S = 3              # per-case limit inside probe runs (sanitized builds are slow)
+SLOW_CASE_NS = 100_000_000    # a derived case slower than this at -O0 natively is dropped
+INPUT_SEED = "neucomback-import-v1"
+PCH_HEADERS = ("vector", "nlohmann/json.hpp", "fstream", "iomanip", "time.h", "math.h", "iostream")
+
+SAN_ENV = {
+    "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=0:exitcode=86:symbolize=0:print_summary=1:detect_stack_use_after_return=0",
+    "UBSAN_OPTIONS": "halt_on_error=1:exitcode=87:print_stacktrace=0:symbolize=0",
+}
+
+
+# ---- upstream harness -> ours ---------------------------------------------------------
+
+_EXTERN_C = re.compile(r'extern\s+"C"\s*\{(.*?)\}', re.S)
+_DECL_NAME = re.compile(r"([A-Za-z_]\w*)\s*\([^()]*\)\s*;\s*$", re.S)
+
+
+def kernel_signature(main_src: str) -> tuple[str, str]:
+    """(function name, C declaration) from the `extern "C" { ... }` block of mainN.cpp."""
+    blocks = _EXTERN_C.findall(main_src)
+    if len(blocks) != 1:
+        raise TaskFailed(f'expected one extern "C" block in the upstream harness, found {len(blocks)}')
+    decl = " ".join(blocks[0].split())
+    m = _DECL_NAME.search(decl)
+    if not m:
+        raise TaskFailed(f"cannot find the kernel's name in {decl[:200]!r}")
+    return m.group(1), decl.rstrip(";").strip()
+
+
+def _sub_once(pattern: str, repl: str, text: str, what: str, flags: int = 0, count_all: bool = False) -> str:
+    new, n = re.subn(pattern, repl, text, flags=flags)
+    if n == 0 or (n != 1 and not count_all):
+        raise TaskFailed(f"upstream harness: expected {what} once, found it {n} times")
+    return new
+
+
+def adapt_upstream_main(src: str) -> str:
+    """Upstream mainN.cpp with main renamed, I/O from memory and our glue after its includes."""
+    s = _sub_once(r"^[ \t]*std::ifstream\s+ifs\s*\(\s*inpname\s*\)\s*;[ \t]*$", "  (void)inpname;", src,
+                  "`std::ifstream ifs(inpname);`", re.M)
+    s = _sub_once(r"json::parse\s*\(\s*ifs\s*\)", "json::parse(nb_cur_input)", s, "`json::parse(ifs)`")
+    s = _sub_once(r"std::ofstream\s+out_str\s*\(\s*output_file\s*\)\s*;\s*"
+                  r"out_str\s*<<\s*std::setw\s*\(\s*\d+\s*\)\s*<<\s*output_json\s*<<\s*std::endl\s*;",
+                  "nb_json_emit_output(output_json);", s, "the output file write")
+    s = _sub_once(r"\bstd::cout\b", "nb_null_out", s, "std::cout", count_all=True)
+    s = _sub_once(r"\bint\s+main\s*\(", "int nb_upstream_main(", s, "`int main(`")
+    # main may fall off its end (implicitly returning 0); any other function may not
+    close = _matching_brace(s, s.index("{", s.index("int nb_upstream_main(")))
+    s = s[:close] + "  return 0; /* neucomback: main's implicit return */\n" + s[close:]
+    includes = list(re.finditer(r"^[ \t]*#\s*include\b.*$", s, flags=re.M))
+    if not includes:
+        raise TaskFailed("upstream harness has no #include lines")
+    at = includes[-1].end()
+    return s[:at] + '\n#include "nb_json.hpp" /* neucomback: our glue */' + s[at:]
+
+
+def _matching_brace(s: str, open_at: int) -> int:
+    """Index of the `}` closing the `{` at open_at (skips comments, strings, char literals)."""
+    depth, i, n = 0, open_at, len(s)
+    while i < n:
+        c = s[i]
+        if s.startswith("//", i):
+            i = s.find("\n", i)
+            i = n if i < 0 else i
+            continue
+        if s.startswith("/*", i):
+            j = s.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+            continue
+        if c in "\"'":
+            j = i + 1
+            while j < n and s[j] != c:
+                j += 2 if s[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise TaskFailed("upstream harness: unbalanced braces in main()")
+
+
+def _cxx_string(text: str) -> str:
+    """A C++ literal for `text`: a raw string when possible."""
+    for delim in ("nbjson", "nbjs0n", "nb_json_input"):
+        if f"){delim}\"" not in text:
+            return f'R"{delim}({text}){delim}"'
+    return json.dumps(text)  # JSON escapes are valid C++ escapes for ASCII text
+
+
+def harness_source(upstream_id: str, adapted_main: str, inputs: list[str], *, probe: bool = False) -> str:
+    """harness.cpp: the adapted upstream harness, the embedded inputs and our entry point."""
+    lits = ",\n    ".join(_cxx_string(t) for t in inputs)
+    head = (f"/* harness.cpp for NeuComBack Level1 task {upstream_id}, generated by the neucomback importer.\n"
+            " * Below: the upstream mainN.cpp (main renamed to nb_upstream_main, JSON input read from memory,\n"
+            " * output JSON printed as records by nb_json.hpp, console output silenced). After it: the inputs\n"
+            " * (case 0 = upstream testN.in, then derived inputs) and the NB_L1_MAIN entry point. */\n")
+    tail = f"""
+/* ---- neucomback: inputs and entry point -------------------------------------------- */
+static const char *const nb_inputs[] = {{
+    {lits}
+}};
+static const int nb_ninputs = (int)(sizeof nb_inputs / sizeof nb_inputs[0]);
+
+static void nb_case(int k) {{
+    nb_cur_input = nb_inputs[k % nb_ninputs];
+    nb_json_walk("in", nlohmann::json::parse(nb_cur_input), "");
+    char a0[] = "harness", a1[] = "input.json", a2[] = "output.json";
+    char *argv[] = {{a0, a1, a2, nullptr}};
+    nb_upstream_main(3, argv);
+    fflush(stdout);
+}}
+"""
+    if not probe:
+        return head + adapted_main + tail + "\nNB_L1_MAIN\n"
+    return head + adapted_main + tail + r"""
+#include <signal.h>
+#include <unistd.h>
+/* import-time probe: `exe ALARM_S CASE...` runs the listed cases in order, one process */
+int main(int argc, char **argv) {
+    unsigned limit = (unsigned)atoi(argv[1]);
+    for (int i = 2; i < argc; i++) {
+        int k = atoi(argv[i]);
+        fprintf(stderr, "nb-start %d\n", k);
+        nb_k = k;
+        alarm(limit);
+        int64_t t0 = nb_now_ns();
+        nb_case(k);
+        int64_t t1 = nb_now_ns();
+        alarm(0);
+        fflush(stdout);
+        fprintf(stderr, "nb-done %d %lld\n", k, (long long)(t1 - t0));
+    }
+    printf("end %d\n", argc - 2);
+    return 0;
+}
+"""
+
+
+# ---- derived inputs -------------------------------------------------------------------
+
+_EDGE_INTS = (0, 1, 2, 7, 8, 15, 16, 31, 32, 63, 64, 100, 127, 128, 255, 256, 1000, 1023, 4096, 65535)
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _leaves(v: Any, out: list[tuple[str, Any]], path: str = "") -> None:
+    if isinstance(v, dict):
+        for k, x in v.items():
+            _leaves(x, out, f"{path}.{k}")
+    elif isinstance(v, list):
+        for i, x in enumerate(v):
+            _leaves(x, out, f"{path}[{i}]")
+    else:
+        out.append((path, v))
+
+
+def _new_int(rng: random.Random, v: int, hi: int, wild: bool) -> int:
+    r = rng.random()
+    if r < 0.35:
+        return rng.randint(0, max(127, hi))
+    if r < 0.55:
+        return rng.randint(0, 8)
+    if r < 0.75:
+        return max(0, v + rng.choice((-3, -2, -1, 1, 2, 3)))
+    if r < 0.90 or not wild:
+        return rng.choice(_EDGE_INTS[:13])
+    return rng.choice((*_EDGE_INTS, -1, -2, 2**31 - 1, 2**15 - 1, 2**16 + 1))
+
+
+def _new_float(rng: random.Random, v: float, hi: float) -> float:
+    r = rng.random()
+    if r < 0.4:
+        return rng.uniform(0.0, max(hi, 1.0))
+    if r < 0.6:
+        return v * (1.0 + rng.uniform(-0.5, 0.5))
+    if r < 0.7:
+        return float(rng.randint(0, 8))
+    if r < 0.8:
+        return -v if v else -1.0
+    if r < 0.9:
+        return rng.choice((0.0, 0.5, 1.0, 2.0, 1e-3, 1e3))
+    return rng.uniform(-max(hi, 1.0), max(hi, 1.0))
+
+
+def _new_str(rng: random.Random, s: str) -> str:
+    r = rng.random()
+    if r < 0.6:
+        pool = _LETTERS
+    elif r < 0.8:
+        pool = _LETTERS + "0123456789"
+    else:
+        pool = _LETTERS + _LETTERS.upper() + "0123456789 -+.,/_"
+    return "".join(rng.choice(pool) for _ in s)
+
+
+def derive_input(original: Any, rng: random.Random, mode: int) -> Any:
+    """Same shape, same array lengths and string lengths, perturbed values.
+
+    mode 0: one to three leaves changed slightly; 1: a quarter of the leaves redrawn;
+    2: three quarters; 3: every leaf redrawn (rarely also negative or large integers).
+    """
+    leaves: list[tuple[str, Any]] = []
+    _leaves(original, leaves)
+    ints = [v for _, v in leaves if isinstance(v, int) and not isinstance(v, bool)]
+    floats = [v for _, v in leaves if isinstance(v, float)]
+    hi_i = max(ints, default=127)
+    hi_f = max((abs(f) for f in floats), default=100.0)
+    if mode == 0:
+        chosen = set(rng.sample(range(len(leaves)), min(len(leaves), rng.randint(1, 3)))) if leaves else set()
+        p = 0.0
+    else:
+        chosen = set()
+        p = (0.25, 0.75, 1.0)[min(mode, 3) - 1]
+
+    counter = iter(range(len(leaves)))
+
+    def new(v: Any) -> Any:
+        i = next(counter)
+        if not (i in chosen or rng.random() < p):
+            return v
+        if isinstance(v, bool):
+            return not v
+        if isinstance(v, int):
+            if mode == 0:
+                return max(0, v + rng.choice((-2, -1, 1, 2)))
+            return _new_int(rng, v, hi_i, wild=mode == 3)
+        if isinstance(v, float):
+            if mode == 0:
+                return v * (1.0 + rng.uniform(-0.1, 0.1))
+            return _new_float(rng, v, hi_f)
+        if isinstance(v, str):
+            return _new_str(rng, v)
+        return v
+
+    def rebuild(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: rebuild(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [rebuild(x) for x in v]
+        return new(v)
+
+    return rebuild(original)
+
+
+def derived_inputs(upstream_id: str, original: Any, n: int, start: int = 0) -> list[str]:
+    """`n` derived input texts, seeded by the upstream id and the candidate index (stable)."""
+    out = []
+    for j in range(start, start + n):
+        rng = random.Random(f"{INPUT_SEED}:{upstream_id}:{j}")
+        v = derive_input(original, rng, j % 4)
+        out.append(json.dumps(v, separators=(",", ":")))
+    return out
+
+
+# ---- probing derived inputs against the reference -------------------------------------
+
+@dataclass
+class Run:
+    """One probe run over a list of cases."""
+
+    outs: Output
+    done: dict[int, int]          # case -> ns
+    failed_case: int | None
+    reason: str
+
+
+def _probe_run(exe: Path, cases: list[int], env: dict[str, str] | None) -> Run:
+    code, out, err, _ = run([str(exe), str(CASE_ALARM_S), *map(str, cases)],
+                            timeout=CASE_ALARM_S * len(cases) + 30, env=env)
+    done: dict[int, int] = {}
+    started: list[int] = []
+    for line in err.splitlines():
+        t = line.split()
+        if len(t) >= 2 and t[0] == "nb-start":
+            started.append(int(t[1]))
+        elif len(t) == 3 and t[0] == "nb-done":
+            done[int(t[1])] = int(t[2])
+    outs = parse_output(out)
+    if code == 0 and len(done) == len(cases) and not outs.malformed:
+        return Run(outs, done, None, "")
+    failed = next((c for c in started if c not in done), None)
+    if failed is None:
+        failed = next((c for c in cases if c not in done), cases[-1] if cases else None)
+    if "AddressSanitizer" in err:
+        m = re.search(r"AddressSanitizer: ([\w-]+)", err)
+        reason = "asan " + (m.group(1) if m else "error")
+    elif "runtime error:" in err:
+        m = re.search(r"runtime error: ([^\n]{0,60})", err)
+        reason = "ubsan " + (m.group(1) if m else "")
+    elif code is None:
+        reason = "timeout"
+    elif code == -14:
+        reason = "timeout"
+    elif code is not None and code < 0:
+        reason = f"signal {-code}"
+    elif outs.malformed:
+        reason = "malformed output"
+        bad = outs.malformed[0].split()
+        if len(bad) > 1 and bad[1].isdigit():
+            failed = int(bad[1])
+    else:
+        reason = f"exit {code}"
+    return Run(outs, done, failed, reason)
+
+
+def _case_outs(o: Output, case: int) -> Output:
+    return Output(outs={k: v for k, v in o.outs.items() if k[0] == case}, end=0)
+
+
+@dataclass
+class ProbeResult:
+    cases: list[int]                   # candidate indices kept, in order (0 first)
+    dropped: dict[str, int] = field(default_factory=dict)
+    upstream_flags: list[str] = field(default_factory=list)
+    reference: Output | None = None    # the -O0 output of the kept cases
+
+
+class _Restart(Exception):
+    """The upstream input failed with the current checking level: step down and start over."""
+
+
+class Prober:
+    """Filters candidate inputs of one task with its probe executables.
+
+    Checking levels, strongest first: "san" (harness and ref.c with ASan, ref.c also with
+    UBSan), "asan" (no UBSan), "plain" (no sanitizer at all: some upstream harnesses read
+    past a buffer on the upstream input itself). The upstream input must pass at the current
+    level; if it does not, the level steps down (and the task is flagged), because the
+    upstream test defines the task. Every level also requires -O0 and -O3 to agree."""
+
+    LEVELS = ("san", "asan", "plain")
+
+    def __init__(self, make_exe: Callable[[str], Path], sanitizers: bool) -> None:
+        self.make_exe = make_exe
+        self.exes: dict[str, Path] = {}
+        self.level = "san" if sanitizers else "plain"
+
+    def exe(self, name: str) -> Path:
+        """"san"/"asan" (checker builds), "O0"/"O3" (with the ASan harness), "O0p"/"O3p" (plain)."""
+        if name not in self.exes:
+            self.exes[name] = self.make_exe(name)
+        return self.exes[name]
+
+    def _opt(self, opt: str) -> Path:
+        return self.exe(opt + ("p" if self.level == "plain" else ""))
+
+    def _step_down(self, why: str, result: ProbeResult) -> None:
+        result.upstream_flags.append(f"upstream input fails at check level {self.level}: {why}")
+        self.level = "asan" if self.level == "san" and why.startswith("ubsan") else "plain"
+
+    def _screen_one(self, exe: Path, cases: list[int], result: ProbeResult,
+                    tag: str = "") -> tuple[list[int], Output, dict[int, int]]:
+        """Run `cases`; on a failure drop that case and go on with the rest in a new process.
+        Returns the cases that ran cleanly, their output and times. Raises _Restart when
+        the upstream input (case 0) fails."""
+        ok: list[int] = []
+        outs = Output()
+        times: dict[int, int] = {}
+        remaining = list(cases)
+        while remaining:
+            r = _probe_run(exe, remaining, SAN_ENV)
+            stop = remaining.index(r.failed_case) if r.failed_case in remaining else len(remaining)
+            for c in remaining[:stop]:
+                ok.append(c)
+                times[c] = r.done.get(c, 0)
+            outs.outs.update({k: v for k, v in r.outs.outs.items() if k[0] in remaining[:stop]})
+            if r.failed_case is None or stop == len(remaining):
+                break
+            if r.failed_case == 0:
+                raise _Restart(tag + r.reason)
+            self._count(tag + r.reason, result)
+            remaining = remaining[stop + 1:]
+        return ok, outs, times
+
+    def _agree(self, cases: list[int], out0: Output, t0: dict[int, int], out3: Output,
+               result: ProbeResult) -> tuple[int, str] | None:
+        """The first derived case that is too slow or differs between -O0 and -O3."""
+        for c in cases:
+            if c and t0.get(c, 0) > SLOW_CASE_NS:
+                return c, "slow"
+            if not compare(_case_outs(out0, c), _case_outs(out3, c), 1e-9, 1e-12).ok:
+                if c == 0:
+                    if "upstream input: -O0 and -O3 outputs differ" not in result.upstream_flags:
+                        result.upstream_flags.append("upstream input: -O0 and -O3 outputs differ")
+                    continue
+                return c, "-O0/-O3 differ"
+        return None
+
+    def _with_levels(self, fn: Callable[[], list[int]], result: ProbeResult) -> list[int]:
+        while True:
+            try:
+                return fn()
+            except _Restart as e:
+                if self.level == "plain":
+                    raise TaskFailed(f"the reference fails on the upstream input: {e}") from None
+                self._step_down(str(e), result)
+
+    def screen(self, cases: list[int], result: ProbeResult) -> list[int]:
+        """A first, cheap pass over many candidates: each failure only restarts the run
+        after the failing case (state is not exact here; `stabilize` re-checks the final list)."""
+        def once() -> list[int]:
+            todo = list(cases)
+            if self.level in ("san", "asan"):
+                todo, _, _ = self._screen_one(self.exe(self.level), todo, result)
+            ok0, out0, t0 = self._screen_one(self._opt("O0"), todo, result)
+            ok3, out3, _ = self._screen_one(self._opt("O3"), ok0, result, "-O3 ")
+            kept = []
+            for c in ok3:
+                bad = self._agree([c], out0, t0, out3, result)
+                if bad:
+                    self._count(bad[1], result)
+                else:
+                    kept.append(c)
+            return kept
+        return self._with_levels(once, result)
+
+    def stabilize(self, cases: list[int], result: ProbeResult) -> list[int]:
+        """Drop cases until a checker run, an -O0 run and an -O3 run of exactly this list
+        all succeed and agree (state can carry over between cases, so every drop re-runs the
+        whole list). Case 0, the upstream input, is never dropped."""
+        todo = list(cases)
+
+        def once() -> list[int]:
+            for _ in range(4 * len(todo) + 8):
+                runs = []
+                if self.level in ("san", "asan"):
+                    runs.append(("", self.exe(self.level)))
+                runs += [("", self._opt("O0")), ("-O3 ", self._opt("O3"))]
+                outs: list[Run] = []
+                failed = None
+                for tag, exe in runs:
+                    r = _probe_run(exe, todo, SAN_ENV)
+                    if r.failed_case == 0:
+                        raise _Restart(tag + r.reason)
+                    if r.failed_case is not None:
+                        failed = (r.failed_case, tag + r.reason)
+                        break
+                    outs.append(r)
+                if failed is None:
+                    r0, r3 = outs[-2], outs[-1]
+                    failed = self._agree(todo, r0.outs, r0.done, r3.outs, result)
+                    if failed is None:
+                        result.reference = r0.outs
+                        return todo
+                self._drop(todo, failed[0], failed[1], result)
+            raise TaskFailed("probing did not converge")
+        return self._with_levels(once, result)
+
+    @classmethod
+    def _drop(cls, cases: list[int], c: int, reason: str, result: ProbeResult) -> None:
+        if c not in cases or c == 0:
+            raise TaskFailed(f"probe failure on case {c} that cannot be dropped: {reason}")
+        cases.remove(c)
+        cls._count(reason, result)
+
+    @staticmethod
+    def _count(reason: str, result: ProbeResult) -> None:
+        key = reason.split(":")[0].strip()
+        key = re.sub(r"\s+", " ", key)[:40]
+        result.dropped[key] = result.dropped.get(key, 0) + 1
+
+
+# ---- building the probe executables ---------------------------------------------------
+
+class ProbeToolchain:
+    """Compiler commands for probe builds (x86_64, the host), with a shared precompiled
+    header for nlohmann/json (built once per import and flavour, skipped if it fails).
+
+    Without the sanitizer runtimes (Debian: libclang-rt-19-dev) probes still check for
+    crashes, timeouts and -O0/-O3 agreement, but not for AddressSanitizer/UBSan reports."""
+
+    def __init__(self, shared_include: Path, work: Path) -> None:
+        self.target = get_target("x86_64")
+        self.clang = toolchain.tool("clang")
+        self.clangxx = clangxx()
+        self.shared_include = shared_include
+        self.work = work
+        self._pch: dict[bool, Path | None] = {}
+        self._lock = threading.Lock()
+        self.sanitizers = self._sanitizers_work()
+
+    def flags(self) -> list[str]:
+        return [*self.target.clang_flags, "-w", "-g0"]
+
+    def _sanitizers_work(self) -> bool:
+        src = self.work / "nb_san_check.cpp"
+        src.write_text("#include <vector>\nint main() { std::vector<int> v(3); return v[1]; }\n")
+        code, _, _, _ = run([self.clangxx, *self.flags(), "-fsanitize=address,undefined", str(src),
+                             "-o", str(self.work / "nb_san_check")])
+        return code == 0
+
+    def pch(self, asan: bool) -> Path | None:
+        with self._lock:
+            if asan not in self._pch:
+                hdr = self.work / "nb_pch.hpp"
+                if not hdr.exists():
+                    hdr.write_text("".join(f"#include <{h}>\n" for h in PCH_HEADERS) + '#include "nb_json.hpp"\n')
+                out = self.work / f"nb_pch{'_asan' if asan else ''}.hpp.pch"
+                code, _, _, _ = run([self.clangxx, *self.flags(), "-O0", *(["-fsanitize=address"] if asan else []),
+                                     "-x", "c++-header", "-I", str(self.shared_include), "-I", str(RUNTIME_DIR),
+                                     str(hdr), "-o", str(out)])
+                self._pch[asan] = out if code == 0 else None
+            return self._pch[asan]
+
+    def harness_obj(self, task_dir: Path, harness: Path, work: Path, asan: bool) -> Path:
+        hobj = work / ("harness_asan.o" if asan else "harness.o")
+        if hobj.exists():
+            return hobj
+        base = [self.clangxx, *self.flags(), "-O0", *(["-fsanitize=address"] if asan else []),
+                "-I", str(RUNTIME_DIR), "-I", str(task_dir), "-c", str(harness), "-o", str(hobj)]
+        pch = self.pch(asan)
+        if pch is None or run(base[:1] + ["-include-pch", str(pch)] + base[1:])[0] != 0:
+            compile_or_fail(base, "harness build (probe)")
+        return hobj
+
+    def exe(self, task_dir: Path, harness: Path, work: Path, name: str) -> Path:
+        """One probe executable: "san", "asan", "O0", "O3" (ASan harness), "O0p", "O3p" (plain)."""
+        plain = name.endswith("p")
+        fl = {"O0": ["-O0"], "O3": ["-O3"], "O0p": ["-O0"], "O3p": ["-O3"],
+              "san": ["-O0", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"],
+              "asan": ["-O0", "-fsanitize=address"]}[name]
+        hobj = self.harness_obj(task_dir, harness, work, asan=not plain)
+        obj = work / f"ref_{name}.o"
+        compile_or_fail([self.clang, *self.flags(), *fl, "-ffp-contract=off", "-I", str(RUNTIME_DIR),
+                         "-c", str(task_dir / "ref.c"), "-o", str(obj)], f"reference build ({name})")
+        exe = work / f"probe_{name}"
+        san = [] if plain else ["-fsanitize=address,undefined"] if name == "san" else ["-fsanitize=address"]
+        compile_or_fail([self.clangxx, *self.flags(), *san, str(hobj), str(obj), "-lm", "-o", str(exe)],
+                        f"probe link ({name})")
+        return exe
+
+
+# ---- one task -------------------------------------------------------------------------
+
+@dataclass
+class L1Upstream:
+    """Where the upstream files of one Level 1 task are."""
+
+    upstream_id: str
+    exebench: Path
+
+    def file(self, pattern: str) -> Path:
+        return self.exebench / pattern.format(self.upstream_id)
+
+
+def shared_includes(exebench: Path, dest: Path) -> str:
+    """Put what harnesses include (nlohmann/, clib/*.h, nb_json.hpp) in `dest`; return
+    where nlohmann/json came from."""
+    inc = exebench / "include"
+    src_json = inc / "nlohmann" / "json.hpp"
+    origin = "upstream exebench/include"
+    if not src_json.is_file():
+        sys_json = Path("/usr/include/nlohmann/json.hpp")
+        if not sys_json.is_file():
+            raise TaskFailed("nlohmann/json.hpp is neither in exebench/include nor in /usr/include "
+                             "(apt-get install nlohmann-json3-dev)")
+        src_json, origin = sys_json, "/usr/include (nlohmann-json3-dev)"
+    if dest.exists():
+        shutil.rmtree(dest)
+    (dest / "nlohmann").mkdir(parents=True)
+    # a single-header json.hpp stands alone; the Debian one includes its sibling folders
+    for p in sorted(src_json.parent.rglob("*")):
+        if p.is_file() and p.suffix in (".hpp", ".h", ""):
+            t = dest / "nlohmann" / p.relative_to(src_json.parent)
+            t.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(p, t)
+    (dest / "clib").mkdir()
+    for h in sorted((inc / "clib").glob("*.h")) if (inc / "clib").is_dir() else []:
+        shutil.copy2(h, dest / "clib" / h.name)
+    (dest / "nb_json.hpp").write_text(GLUE_HPP)
+    return origin
+
+
+def _install_includes(shared: Path, task_dir: Path) -> None:
+    for p in sorted(shared.rglob("*")):
+        if p.is_file():
+            link_or_copy(p, task_dir / p.relative_to(shared))
+
+
+@dataclass
+class L1Result:
+    task_id: str
+    function: str
+    cases: int
+    dropped: dict[str, int]
+    upstream_flags: list[str]
+    upstream_ref_match: bool | None
+    seconds: float = 0.0
+
+
+def task_id_for(upstream_id: str, function: str) -> str:
+    return f"l1_nb{upstream_id}_{function}"
+
+
+def import_task(up: L1Upstream, split: str, upstream_split: str, shared: Path, tools: ProbeToolchain,
+                dest_root: Path, *, derived: int = DERIVED_CASES, min_derived: int = MIN_DERIVED,
+                candidates: int = CANDIDATES) -> L1Result:
+    """Convert one upstream task into `dest_root/<task id>/`; raise TaskFailed if it cannot be."""
+    kernel, main, t_in, t_ref = (up.file(p) for p in ("kernel{}.c", "main{}.cpp", "test{}.in", "test{}.ref"))
+    for p in (kernel, main, t_in):
+        if not p.is_file():
+            raise TaskFailed(f"missing {p.name}")
+    main_src = main.read_text(errors="replace")
+    function, decl = kernel_signature(main_src)
+    kernel_src = kernel.read_text(errors="replace")
+    if not re.search(rf"\b{re.escape(function)}\s*\(", kernel_src):
+        raise TaskFailed(f"kernel{up.upstream_id}.c does not define {function}")
+    adapted = adapt_upstream_main(main_src)
+    in_text = t_in.read_text(errors="replace").strip()
+    try:
+        original = json.loads(in_text)
+    except json.JSONDecodeError as e:
+        raise TaskFailed(f"test{up.upstream_id}.in is not JSON: {e}") from None
+    if not finite(original):
+        raise TaskFailed("upstream input holds non-finite numbers")
+    task_id = task_id_for(up.upstream_id, function)
+    pool = derived_inputs(up.upstream_id, original, candidates)
+    # derived inputs equal to the upstream one (or to each other) add nothing
+    seen = {json.dumps(original, separators=(",", ":"))}
+    uniq: list[int] = []
+    for i, t in enumerate(pool):
+        if t not in seen:
+            seen.add(t)
+            uniq.append(i + 1)
+    texts = [in_text, *pool]
+
+    with tempfile.TemporaryDirectory(prefix=f"nbimp-{up.upstream_id}-") as tmp:
+        work = Path(tmp)
+        tdir = work / "task"
+        tdir.mkdir()
+        (tdir / "ref.c").write_text(kernel_src)
+        _install_includes(shared, tdir)
+        probe_src = work / "probe.cpp"
+        probe_src.write_text(harness_source(up.upstream_id, adapted, texts, probe=True))
+        prober = Prober(lambda name: tools.exe(tdir, probe_src, work, name), tools.sanitizers)
+        result = ProbeResult(cases=[])
+        kept = prober.screen([0, *uniq], result)
+        survivors = [c for c in kept if c]
+        # the final harness runs only case 0 + the first `derived` survivors, in that order:
+        # re-check exactly that sequence, refilling from the remaining survivors if needed
+        final, rest = [0, *survivors[:derived]], survivors[derived:]
+        while True:
+            final = prober.stabilize(final, result)
+            missing = derived - (len(final) - 1)
+            if missing <= 0 or not rest:
+                break
+            final, rest = final + rest[:missing], rest[missing:]
+        n_derived = len(final) - 1
+        if n_derived < min_derived:
+            why = ", ".join(f"{k}: {v}" for k, v in sorted(result.dropped.items())) or "none"
+            raise TaskFailed(f"only {n_derived} derived inputs run cleanly (need {min_derived}); dropped: {why}")
+        ref_match: bool | None = None
+        if t_ref.is_file() and result.reference is not None:
+            try:
+                expected = json.loads(t_ref.read_text(errors="replace"))
+                exp = Output(outs={(0, k): v for k, v in records(expected).items()}, end=0)
+                ref_match = compare(exp, _case_outs(result.reference, 0), 1e-9, 1e-12).ok
+            except json.JSONDecodeError:
+                ref_match = None
+        final_texts = [texts[c] for c in final]
+        harness = harness_source(up.upstream_id, adapted, final_texts)
+
+        out_dir = dest_root / task_id
+        staging = dest_root / f".{task_id}.tmp"
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True)
+        (staging / "ref.c").write_text(kernel_src)
+        (staging / "harness.cpp").write_text(harness)
+        _install_includes(shared, staging)
+        flags = sorted(set(result.upstream_flags))
+        meta: dict[str, Any] = {
+            "upstream_cases": [0],
+            "upstream_dataset": "QiMeng-IPRC/QiMeng-NeuComBack",
+            "upstream_level": 1,
+            "upstream_id": int(up.upstream_id) if up.upstream_id.isdigit() else up.upstream_id,
+            "upstream_split": upstream_split,
+            "derived_inputs": n_derived,
+            "derived_candidates": len(uniq),
+            "derived_dropped": dict(sorted(result.dropped.items())),
+            "input_seed": INPUT_SEED,
+            "signature": decl,
+        }
+        if ref_match is not None:
+            meta["upstream_ref_match"] = ref_match
+        if flags:
+            meta["upstream_input_flags"] = flags
+        toml = to_toml({
+            "id": task_id, "level": 1, "function": function, "split": split,
+            "tags": ["imported", "neucomback", "exebench"],
+            "source": "neucomback-upstream",
+            "description": (f"NeuComBack Level1 (ExeBench) task {up.upstream_id}: {decl}. Tested on the upstream "
+                            f"input (case 0) and {n_derived} derived inputs of the same shape."),
+            "cases": len(final),
+        }, {"tolerance": {"rel": 1e-9, "abs": 1e-12}, "meta": meta})
+        (staging / "task.toml").write_text(toml)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        staging.rename(out_dir)
+    return L1Result(task_id, function, len(final), dict(result.dropped), flags, ref_match)
+

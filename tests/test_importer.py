@@ -1,0 +1,133 @@
+"""The NeuComBack importer on a small fixture in the upstream layout (tests/fixtures/upstream_mini,
+written for this project): splits, the generated C++ harnesses, derived inputs, and verdicts.
+
+Needs nlohmann/json (Debian: nlohmann-json3-dev, /usr/include/nlohmann/json.hpp): the fixture
+does not ship it, like a checkout without its include folder, so the importer uses the system one.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from neucomback.errors import UsageError
+from neucomback.suite import load_suite
+from neucomback.suite.importers import count_tasks, format_summary, import_neucomback
+from neucomback.suite.importers._common import parse_splits
+from neucomback.suite.importers._jsonrec import records
+
+FIXTURE = Path(__file__).parent / "fixtures" / "upstream_mini"
+LEVEL1 = FIXTURE / "NeuComBackDataset" / "Level1"
+
+pytestmark = pytest.mark.skipif(
+    not Path("/usr/include/nlohmann/json.hpp").is_file() or shutil.which("clang++-19") is None,
+    reason="needs clang++-19 and nlohmann/json (apt-get install clang-19 nlohmann-json3-dev)")
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    out = tmp_path_factory.mktemp("imported") / "suite"
+    labels: list[str] = []
+    summary = import_neucomback(FIXTURE, out, levels=(1,), progress=labels.append)
+    return out, summary, labels
+
+
+def test_splits_are_read_from_data_tools_without_running_it() -> None:
+    # random.Random(4242).shuffle([11, 22, 33, 44]) == [22, 33, 11, 44]; cut 2/1/1
+    assert parse_splits(LEVEL1 / "data_tools.py") == {"train": [22, 33], "valid": [44], "test": [11]}
+
+
+def test_summary_lists_imported_and_failed_tasks(imported) -> None:  # type: ignore[no-untyped-def]
+    out, summary, labels = imported
+    assert sorted(o.upstream_id for o in summary.imported) == ["11", "22", "33"]
+    (bad,) = summary.failed
+    assert bad.upstream_id == "44" and "test44.in" in bad.reason
+    assert len(labels) == 4 == count_tasks(FIXTURE, levels=(1,))
+    text = format_summary(summary)
+    assert "3 of 4" in text and "44" in text and "test44.in" in text
+    manifest = json.loads((out / "IMPORT.json").read_text())
+    assert len(manifest["outcomes"]) == 4
+
+
+def test_imported_suite_loads_with_splits_and_upstream_case(imported) -> None:  # type: ignore[no-untyped-def]
+    out, _, _ = imported
+    suite = load_suite(out)
+    assert sorted(suite.tasks) == ["l1_nb11_count_above", "l1_nb22_scale_add", "l1_nb33_vowels"]
+    splits = {t.meta["upstream_id"]: t.split for t in suite.tasks.values()}
+    assert splits == {22: "train", 33: "train", 11: "test"}
+    for task in suite.tasks.values():
+        assert task.level == 1 and task.custom_harness is not None and task.custom_harness.suffix == ".cpp"
+        assert task.meta["upstream_cases"] == [0]
+        assert task.cases >= 21 and task.meta["derived_inputs"] == task.cases - 1
+        # our -O0 reference reproduces the upstream .ref file on case 0
+        assert task.meta["upstream_ref_match"] is True
+        assert (task.path / "nlohmann" / "json.hpp").is_file() and (task.path / "nb_json.hpp").is_file()
+        # case 0 is the upstream input, verbatim
+        up = (LEVEL1 / "exebench" / f"test{task.meta['upstream_id']}.in").read_text().strip()
+        harness = task.custom_harness.read_text()
+        assert f'nb_inputs[] = {{\n    R"nbjson({up})nbjson"' in harness
+        assert "int main(" not in harness.replace("int main(int argc, char **argv) {", "")
+
+
+def test_derived_inputs_that_break_the_reference_are_dropped(imported) -> None:  # type: ignore[no-untyped-def]
+    out, summary, _ = imported
+    (o,) = [o for o in summary.imported if o.upstream_id == "11"]
+    # count_above divides by the input `d`: derived inputs with d == 0 must be rejected
+    assert sum(o.dropped.values()) >= 1, o.dropped
+    task = load_suite(out).get("l1_nb11_count_above")
+    harness = task.custom_harness.read_text()
+    assert '"d":0' not in harness
+
+
+def test_llc_o3_code_of_an_imported_task_is_correct(imported, evaluator) -> None:  # type: ignore[no-untyped-def]
+    from neucomback.harness.build import reference_asm
+    from neucomback.targets import get_target
+
+    out, _, _ = imported
+    task = load_suite(out).get("l1_nb11_count_above")
+    t = get_target("x86_64")
+    v = evaluator.verify(task, t, reference_asm(task, t).read_text())
+    assert v.correct, v.feedback
+    assert v.upstream_correct is True
+    assert v.cases_total == task.cases >= 21 and v.cases_passed == v.cases_total
+
+
+def test_right_on_the_upstream_input_only_is_not_correct(imported, evaluator, to_asm) -> None:  # type: ignore[no-untyped-def]
+    from neucomback.targets import get_target
+
+    out, _, _ = imported
+    task = load_suite(out).get("l1_nb11_count_above")
+    # does the work only for the upstream test input (v[0] == 3, limit == 50, d == 3)
+    cand = """
+    int count_above(int *v, int limit, int d) {
+        if (!(v[0] == 3 && v[1] == 91 && limit == 50 && d == 3)) return 0;
+        int c = 0;
+        for (int i = 0; i < 16; i++) if (v[i] > limit) { c++; v[i] = limit; }
+        return c * 100 / d;
+    }"""
+    v = evaluator.verify(task, get_target("x86_64"), to_asm(cand))
+    assert v.upstream_correct is True
+    assert not v.correct and v.failure_stage == "check"
+    assert 1 <= v.cases_passed < v.cases_total
+
+
+def test_output_records_compare_structure_and_number_kinds() -> None:
+    assert records({"a": 1})["a"] == ("i", [1])
+    assert records({"a": 1.0})["a"] == ("f", [1.0])
+    assert records({"p": [1, 2, 3]})["p"] == ("i", [1, 2, 3])
+    assert records({"p": [{"x": 1}, {"x": 2}]})["p[1].x"] == ("i", [2])
+    # what upstream's diff_io let through: an empty object matched anything
+    assert records({})["$shape"] != records({"x": 1})["$shape"]
+    assert records({"x": {}})["$shape"] != records({"x": []})["$shape"]
+    assert records({"b": True})["$shape"] != records({"b": 1})["$shape"]
+
+
+def test_output_folder_must_be_new_or_an_earlier_import(tmp_path: Path) -> None:
+    (tmp_path / "mine.txt").write_text("not an import")
+    with pytest.raises(UsageError):
+        import_neucomback(FIXTURE, tmp_path, levels=(1,))
+    with pytest.raises(UsageError):
+        import_neucomback(tmp_path / "nothing-here", tmp_path / "out")
