@@ -13,6 +13,7 @@ from ..agent.workflow import AgentConfig
 from ..harness.pool import VerifierPool
 from ..models.accounting import Budget
 from ..models.base import Provider
+from ..report.provenance import record_provenance
 from ..store import RunStore
 from ..suite.task import Task
 from ..targets import Target
@@ -50,6 +51,7 @@ def make_model(a: dict[str, Any]) -> Provider:
 def open_session(run_dir: Path, config: dict[str, Any], a: dict[str, Any]) -> Session:
     store = RunStore(run_dir)
     resumed = store.bind_config(config, RESUME_KEYS)
+    record_provenance(store, config, resumed)
     if resumed and not a.get("json_out"):
         done = len(store.results())
         console.print(f"resuming {run_dir}: {done} task(s) already finished", highlight=False)

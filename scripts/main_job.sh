@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The main job: the reference compiler as the "model" (no LLM needed), at -O3 and at -O0,
+# through the whole agent pipeline on the built-in suite's test split, x86_64.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+NCB=.venv/bin/neucomback
+$NCB bench --model llc:O3 --suite builtin --split test --target x86_64 --run-dir runs/llc-O3 "$@"
+$NCB bench --model llc:O0 --suite builtin --split test --target x86_64 --run-dir runs/llc-O0 "$@"
+if $NCB report --help >/dev/null 2>&1; then
+    $NCB report runs/llc-O3 -o runs/llc-O3/report.html
+    $NCB compare runs/llc-O0 runs/llc-O3 --html runs/compare.html
+    echo "reports: runs/llc-O3/report.html runs/compare.html"
+fi

@@ -1,0 +1,314 @@
+"""Reading a run directory into plain data for the renderers (never writes to the run).
+
+The SQLite store is the source of truth (see store.py); files in the run directory are only
+used where the store has nothing (summary.json's `stopped`, evolve.json of evolve runs).
+Metrics are recomputed with `summarize` so a report always matches `bench` for the same
+results, even for a run that was killed before writing summary.json.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from .metrics import summarize
+
+STEP_FIRST = "first try"
+
+
+@dataclass
+class RoundRecord:
+    """One recorded attempt of a task, with the messages it added to the conversation."""
+
+    index: int
+    kind: str                   # first | debug | opt (as the workflow recorded it)
+    step: str                   # "first try", "debug 1", "opt 2": the k-th round of its kind
+    new_messages: list[dict[str, str]]
+    reply: dict[str, Any]
+    asm: str | None
+    verdict: dict[str, Any]
+
+    @property
+    def correct(self) -> bool:
+        return bool(self.verdict.get("correct"))
+
+    @property
+    def infrastructure(self) -> bool:
+        return self.verdict.get("failure_kind") == "infrastructure"
+
+    @property
+    def timing(self) -> dict[str, Any]:
+        return self.verdict.get("timing") or {}
+
+    @property
+    def outcome(self) -> str:
+        """faster | correct | wrong | infrastructure: faster means correct with CI low > 1."""
+        if self.infrastructure:
+            return "infrastructure"
+        if not self.correct:
+            return "wrong"
+        return "faster" if (self.timing.get("ci_low") or 0) > 1.0 else "correct"
+
+
+@dataclass
+class TaskRecord:
+    """A task of the run: its stored result (None while unfinished) and its rounds."""
+
+    task_id: str
+    result: dict[str, Any] | None
+    rounds: list[RoundRecord]
+    reference_asm: str | None = None
+    reference_note: str = ""
+
+    @property
+    def final(self) -> RoundRecord | None:
+        """The round whose asm the task ends with: the best verified one, else the last."""
+        best = (self.result or {}).get("best_round")
+        for r in self.rounds:
+            if r.index == best:
+                return r
+        return self.rounds[-1] if self.rounds else None
+
+    @property
+    def status(self) -> str:
+        return "unfinished" if self.result is None else self.result.get("status", "done")
+
+
+@dataclass
+class RunData:
+    """Everything a report shows about one run directory."""
+
+    path: Path
+    config: dict[str, Any]
+    summary: dict[str, Any]
+    tasks: list[TaskRecord]
+    provenance: dict[str, Any] | None
+    provenance_resumes: list[dict[str, Any]] = field(default_factory=list)
+    created: float | None = None
+    evolve: Any = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.path.name or str(self.path)
+
+    @property
+    def label(self) -> str:
+        """"llc:O3 on x86_64, test split": what the run is, in words."""
+        c = self.config
+        return f"{c.get('model', '?')} on {c.get('target', '?')}, {c.get('split', '?')} split"
+
+
+def is_run_dir(path: Path) -> bool:
+    return (Path(path) / "run.sqlite").is_file()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A read-only connection; falls back to read-write when the WAL needs it (the store
+    uses WAL mode, and a read-only open fails if the -shm file must be created)."""
+    db = path / "run.sqlite"
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        con.execute("SELECT 1 FROM meta LIMIT 1")
+        return con
+    except sqlite3.Error:
+        return sqlite3.connect(db)
+
+
+def _meta(con: sqlite3.Connection) -> dict[str, Any]:
+    return {k: json.loads(v) for k, v in con.execute("SELECT key, value FROM meta")}
+
+
+def _new_messages(messages: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The messages a round added: all of round 0's, else those after the last assistant turn
+    (each later round re-sends the whole conversation, which would repeat it in the report)."""
+    last = max((i for i, m in enumerate(messages) if m.get("role") == "assistant"), default=-1)
+    return messages[last + 1:]
+
+
+def _rounds(con: sqlite3.Connection) -> dict[str, list[RoundRecord]]:
+    """All attempts, grouped by task, in round order, labelled with their step."""
+    out: dict[str, list[RoundRecord]] = {}
+    counters: dict[tuple[str, str], int] = {}
+    rows = con.execute("SELECT task_id, round, kind, messages, reply, asm, verdict FROM attempts "
+                       "ORDER BY task_id, round")
+    for tid, rnd, kind, messages, reply, asm, verdict in rows:
+        k = counters[(tid, kind)] = counters.get((tid, kind), 0) + 1
+        step = STEP_FIRST if kind == "first" else f"{kind} {k}"
+        out.setdefault(tid, []).append(RoundRecord(rnd, kind, step, _new_messages(json.loads(messages)),
+                                                   json.loads(reply), asm, json.loads(verdict)))
+    return out
+
+
+def _evolve(path: Path) -> Any:
+    """evolve.json's content when the run is an evolve run (None otherwise or if unreadable)."""
+    p = path / "evolve.json"
+    try:
+        return json.loads(p.read_text()) if p.is_file() else None
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+def _stored_summary(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads((path / "summary.json").read_text())
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def load_run(path: Path | str) -> RunData:
+    """Read a run directory. UsageError if it is not one (no run.sqlite)."""
+    path = Path(path)
+    if not is_run_dir(path):
+        raise UsageError(f"{path} is not a run directory (no run.sqlite); make one with `neucomback bench`")
+    con = _connect(path)
+    try:
+        meta = _meta(con)
+        results = {tid: json.loads(r) for tid, r in con.execute("SELECT task_id, result FROM results")}
+        rounds = _rounds(con)
+    finally:
+        con.close()
+    config = meta.get("config") or _read_json(path / "config.json")
+    tasks = [TaskRecord(tid, results.get(tid), rounds.get(tid, [])) for tid in sorted(set(results) | set(rounds))]
+    return RunData(path, config, run_summary(config, list(results.values()), _stored_summary(path)), tasks,
+                   meta.get("provenance"), meta.get("provenance_resumes") or [], meta.get("created"), _evolve(path),
+                   {k: v for k, v in meta.items() if k not in ("config", "summary", "provenance")})
+
+
+def _read_json(p: Path) -> dict[str, Any]:
+    try:
+        return json.loads(p.read_text())
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def run_summary(config: dict[str, Any], results: list[dict[str, Any]], stored: dict[str, Any]) -> dict[str, Any]:
+    """`summarize(results)` plus what bench adds (model, target, split, stopped, complete)."""
+    s = summarize(sorted(results, key=lambda r: r["task_id"]))
+    s.update(model=config.get("model"), target=config.get("target"), split=config.get("split"),
+             stopped=stored.get("stopped", ""), complete=stored.get("complete"))
+    return s
+
+
+def attach_reference_asm(run: RunData, on_task: Callable[[str], None] | None = None) -> str:
+    """Fill each task's `reference_asm` with llc -O3's assembly for its IR (as the diff baseline).
+
+    Returns "" on success, else why the reference is unavailable (suite moved, toolchain
+    missing): the report then shows the note instead of diffs; it never fails for this.
+    """
+    from ..harness.build import reference_asm
+    from ..suite import load_suite
+    from ..targets import get_target
+
+    try:
+        suite = load_suite(run.config.get("suite") or "builtin")
+        target = get_target(run.config.get("target") or "x86_64")
+    except Exception as e:  # noqa: BLE001 - any reason to have no reference is only a note
+        return f"reference assembly unavailable: {e}"
+    note = ""
+    for t in run.tasks:
+        try:
+            t.reference_asm = reference_asm(suite.get(t.task_id), target).read_text()
+        except Exception as e:  # noqa: BLE001
+            t.reference_note = note = f"reference assembly unavailable: {str(e).splitlines()[0][:300]}"
+        if on_task:
+            on_task(t.task_id)
+    return note
+
+
+def acc_by_tag(run: RunData) -> list[tuple[str, int, int]]:
+    """[(tag, correct, total)] over finished tasks, most common tags first."""
+    counts: dict[str, list[int]] = {}
+    for t in run.tasks:
+        if t.result is None:
+            continue
+        for tag in t.result.get("tags") or ["(untagged)"]:
+            c = counts.setdefault(tag, [0, 0])
+            c[0] += bool(t.result.get("correct"))
+            c[1] += 1
+    return sorted(((k, v[0], v[1]) for k, v in counts.items()), key=lambda x: (-x[2], x[0]))
+
+
+OUTCOMES = ("faster", "correct", "wrong", "infrastructure")
+
+
+def round_outcomes(run: RunData) -> dict[str, dict[str, int]]:
+    """{step: {outcome: attempts}} over all attempts, steps ordered first try, debug k, opt k."""
+    out: dict[str, dict[str, int]] = {}
+    for t in run.tasks:
+        for r in t.rounds:
+            d = out.setdefault(r.step, dict.fromkeys(OUTCOMES, 0))
+            d[r.outcome] += 1
+    return dict(sorted(out.items(), key=lambda kv: _step_key(kv[0])))
+
+
+def _step_key(step: str) -> tuple[int, int]:
+    if step == STEP_FIRST:
+        return (0, 0)
+    kind, _, k = step.partition(" ")
+    return (1 if kind == "debug" else 2, int(k) if k.isdigit() else 0)
+
+
+def speedup_points(run: RunData) -> list[tuple[str, float, float | None, float | None]]:
+    """[(task, speedup, ci_low, ci_high)] for correct tasks timed against clang -O3."""
+    pts = []
+    for t in run.tasks:
+        r = t.result or {}
+        if r.get("correct") and r.get("speedup") is not None:
+            pts.append((t.task_id, r["speedup"], r.get("ci_low"), r.get("ci_high")))
+    return pts
+
+
+@dataclass
+class EpochPoint:
+    """One epoch of an evolve run: validation score, whether its prompt was accepted, and the
+    accepted prompt's diff against its parent (may be empty)."""
+
+    epoch: int
+    score: float | None
+    accepted: bool
+    diff: str = ""
+    label: str = ""
+
+
+_SCORE_KEYS = ("valid_score", "validation_score", "val_score", "score", "valid_acc", "val_acc", "acc",
+               "accuracy", "metric", "value")
+_NEST_KEYS = ("validation", "valid", "val")
+_DIFF_KEYS = ("prompt_diff", "diff", "accepted_diff")
+
+
+def _score(d: dict[str, Any]) -> float | None:
+    for k in _SCORE_KEYS:
+        if isinstance(d.get(k), (int, float)) and not isinstance(d.get(k), bool):
+            return float(d[k])
+    for k in _NEST_KEYS:  # {"validation": {"acc": 0.5, ...}}
+        if isinstance(d.get(k), dict):
+            return _score(d[k])
+        if isinstance(d.get(k), (int, float)) and not isinstance(d.get(k), bool):
+            return float(d[k])
+    return None
+
+
+def evolve_curve(data: Any) -> list[EpochPoint]:
+    """Per-epoch points from evolve.json, read tolerantly: a list of epochs, or an object with
+    `epochs` (or `history`/`curve`); each epoch an object with an epoch number, a validation
+    score (`valid_score`, `score`, `acc`, ... or nested under `validation`), `accepted` and a
+    prompt diff (`prompt_diff`/`diff`). Unknown shapes give []: the report then omits the plot."""
+    if isinstance(data, dict):
+        data = next((data[k] for k in ("epochs", "history", "curve") if isinstance(data.get(k), list)), [])
+    if not isinstance(data, list):
+        return []
+    out = []
+    for i, e in enumerate(data):
+        if not isinstance(e, dict):
+            continue
+        diff = next((e[k] for k in _DIFF_KEYS if isinstance(e.get(k), str)), "")
+        ep = e.get("epoch", i)
+        out.append(EpochPoint(int(ep) if isinstance(ep, (int, float)) else i, _score(e), bool(e.get("accepted")),
+                              diff, str(e.get("prompt") or e.get("name") or "")))
+    return out

@@ -1,0 +1,150 @@
+"""Provenance: what produced a run (tool, toolchain, machine, reference flags, seeds, dates).
+
+`provenance()` describes *this* process and machine. Sessions record it in the run's meta at
+the start (`record_provenance`); a report of an older run, made before provenance was
+recorded, computes it at report time instead and says so (the machine or toolchain may
+have changed since the run).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import platform
+import sys
+import time
+from typing import Any
+
+from .. import __version__
+
+META_KEY = "provenance"
+RESUMES_KEY = "provenance_resumes"
+
+
+def cpu_model() -> str:
+    """The CPU's marketing name from /proc/cpuinfo (Linux), else platform's guess, else ""."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.lower().startswith(("model name", "hardware", "uarch")):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or ""
+
+
+def _toolchain() -> dict[str, str | None]:
+    """{tool: version line or None when absent}, from the same probe `doctor` uses."""
+    from ..toolchain import doctor_report
+
+    return {s.spec.key: (s.version if s.found else None) for s in doctor_report()}
+
+
+def reference_flags(target_name: str) -> dict[str, str]:
+    """The exact commands behind "clang -O3" for a target: the timed reference executable
+    (clang on the C source) and the reference assembly shown in diffs (llc on the IR)."""
+    from ..targets import get_target
+
+    t = get_target(target_name)
+    return {"clang": " ".join(["clang", *t.clang_flags, "-O3", "-ffp-contract=off"]),
+            "ir": " ".join(["clang", *t.clang_flags, "-O3", "-ffp-contract=off", "-S", "-emit-llvm"]),
+            "llc": " ".join(["llc", *t.llc_flags, "-O3"])}
+
+
+def _seeds() -> dict[str, Any]:
+    """Seeds fixed in code that make results reproducible (read from their definitions)."""
+    from ..harness.timing import bootstrap_ci
+    from ..suite.loader import SPLIT_SEED
+
+    return {"split_seed": SPLIT_SEED, "bootstrap_ci_seed": inspect.signature(bootstrap_ci).parameters["seed"].default}
+
+
+def provenance(target_name: str | None = None) -> dict[str, Any]:
+    """A JSON-able description of this tool, machine and toolchain, now.
+
+    Never raises for a missing tool (its version is then None); `target_name` adds the
+    reference compiler's flags for that target.
+    """
+    out: dict[str, Any] = {
+        "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "neucomback_version": __version__,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "cpu_model": cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "toolchain": _toolchain(),
+        "seeds": _seeds(),
+        "argv": list(sys.argv),
+    }
+    if target_name:
+        try:
+            out["reference"] = {target_name: reference_flags(target_name)}
+        except Exception:  # an unknown target must not stop a run from being recorded
+            out["reference"] = {}
+    return out
+
+
+def record_provenance(store: Any, config: dict[str, Any], resumed: bool) -> None:
+    """Store provenance in the run's meta: the first session's under `provenance`; each
+    resumed session appends its own to `provenance_resumes` (a resume may run elsewhere)."""
+    p = provenance(config.get("target"))
+    if not resumed or store.get_meta(META_KEY) is None:
+        store.set_meta(META_KEY, p)
+    else:
+        store.set_meta(RESUMES_KEY, [*(store.get_meta(RESUMES_KEY) or []), p])
+
+
+REPORT_TIME_NOTE = ("this run did not record its provenance (it predates provenance recording): the machine, "
+                    "toolchain and version below were read when the report was made and may differ from the run's")
+
+
+def effective_provenance(recorded: dict[str, Any] | None, target_name: str | None) -> tuple[dict[str, Any], str]:
+    """(provenance, note): the run's recorded provenance and "", or one computed now and a
+    note saying so."""
+    if recorded:
+        return recorded, ""
+    return provenance(target_name), REPORT_TIME_NOTE
+
+
+def _params(config: dict[str, Any]) -> str:
+    p = config.get("params") or {}
+    keys = ("temperature", "top_p", "max_tokens", "seed", "stop")
+    return ", ".join(f"{k}={p[k]}" for k in keys if k in p and p[k] not in (None, [], ())) or "-"
+
+
+def provenance_rows(run: Any) -> tuple[list[tuple[str, str]], str]:
+    """(label, value) rows describing how a run (a load.RunData) was made, plus the note of
+    `effective_provenance` ("" when the run recorded its own)."""
+    from .fmt import date
+
+    c, s = run.config, run.summary
+    prov, note = effective_provenance(run.provenance, c.get("target"))
+    ref = (prov.get("reference") or {}).get(c.get("target") or "") or {}
+    tools = prov.get("toolchain") or {}
+    rows = [
+        ("neucomback version", str(prov.get("neucomback_version", "?"))),
+        ("model", str(c.get("model", "?")) + (f" via {c['base_url']}" if c.get("base_url") else "")),
+        ("sampling", _params(c)),
+        ("prompt", f"{c.get('prompt', '?')} (sha {c.get('prompt_sha', '?')})"),
+        ("workflow", f"{c.get('debug_rounds', '?')} debug round(s), {c.get('opt_rounds', '?')} optimization round(s)"),
+        ("tasks", f"suite {c.get('suite', '?')}, split {c.get('split', '?')}, level {c.get('level') or 'all'}"
+                  + (f", limit {c['limit']}" if c.get("limit") else "")),
+        ("target", str(c.get("target", "?"))),
+        ("reference (timed)", ref.get("clang", "-")),
+        ("reference asm (diffs)", ref.get("llc", "-")),
+        ("IR given to the model", ref.get("ir", "-")),
+        ("CPU", f"{prov.get('cpu_model') or '?'} ({prov.get('cpu_count') or '?'} logical cores, {prov.get('machine', '?')})"),
+        ("OS / Python", f"{prov.get('platform', '?')} / Python {prov.get('python', '?')}"),
+        *[(f"tool: {k}", v or "missing") for k, v in tools.items()],
+        ("seeds", ", ".join(f"{k}={v}" for k, v in (prov.get("seeds") or {}).items())
+         + f", sampling seed={(c.get('params') or {}).get('seed')}"),
+        ("run started", date(run.created)),
+        ("provenance recorded", str(prov.get("recorded_at", "-"))),
+        ("resumed sessions", ", ".join(str(p.get("recorded_at")) for p in run.provenance_resumes) or "none"),
+        ("tokens in / out", f"{s.get('prompt_tokens', 0):,} / {s.get('completion_tokens', 0):,}"),
+        ("cost", f"${s.get('cost_usd', 0.0):.4f}"
+                 + (f" (budget {c['budget_usd']})" if c.get("budget_usd") is not None else "")),
+        ("parallelism", f"{c.get('jobs', '?')} verification jobs, {c.get('concurrency', '?')} model calls in flight"),
+    ]
+    return rows, note
