@@ -1,5 +1,6 @@
 """The NeuComBack importer on a small fixture in the upstream layout (tests/fixtures/upstream_mini,
-written for this project): splits, the generated C++ harnesses, derived inputs, and verdicts.
+written for this project): splits, the generated harnesses (Level 1: C++ around the upstream-style
+JSON harness; Level 2: TSVC-style kernels), derived inputs, anti-skip, and verdicts.
 
 Needs nlohmann/json (Debian: nlohmann-json3-dev, /usr/include/nlohmann/json.hpp): the fixture
 does not ship it, like a checkout without its include folder, so the importer uses the system one.
@@ -21,6 +22,7 @@ from neucomback.suite.importers._jsonrec import records
 
 FIXTURE = Path(__file__).parent / "fixtures" / "upstream_mini"
 LEVEL1 = FIXTURE / "NeuComBackDataset" / "Level1"
+LEVEL2 = FIXTURE / "NeuComBackDataset" / "Level2"
 
 pytestmark = pytest.mark.skipif(
     not Path("/usr/include/nlohmann/json.hpp").is_file() or shutil.which("clang++-19") is None,
@@ -31,34 +33,36 @@ pytestmark = pytest.mark.skipif(
 def imported(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     out = tmp_path_factory.mktemp("imported") / "suite"
     labels: list[str] = []
-    summary = import_neucomback(FIXTURE, out, levels=(1,), progress=labels.append)
+    summary = import_neucomback(FIXTURE, out, progress=labels.append)
     return out, summary, labels
 
 
 def test_splits_are_read_from_data_tools_without_running_it() -> None:
     # random.Random(4242).shuffle([11, 22, 33, 44]) == [22, 33, 11, 44]; cut 2/1/1
     assert parse_splits(LEVEL1 / "data_tools.py") == {"train": [22, 33], "valid": [44], "test": [11]}
+    assert parse_splits(LEVEL2 / "data_tools.py") == {"train": ["vadd"], "valid": [], "test": ["vsum"]}
 
 
 def test_summary_lists_imported_and_failed_tasks(imported) -> None:  # type: ignore[no-untyped-def]
     out, summary, labels = imported
-    assert sorted(o.upstream_id for o in summary.imported) == ["11", "22", "33"]
+    assert sorted(o.upstream_id for o in summary.imported) == ["11", "22", "33", "vadd", "vsum"]
     (bad,) = summary.failed
     assert bad.upstream_id == "44" and "test44.in" in bad.reason
-    assert len(labels) == 4 == count_tasks(FIXTURE, levels=(1,))
+    assert len(labels) == 6 == count_tasks(FIXTURE) and count_tasks(FIXTURE, levels=(1,)) == 4
     text = format_summary(summary)
-    assert "3 of 4" in text and "44" in text and "test44.in" in text
+    assert "5 of 6" in text and "Level 1: 3/4" in text and "Level 2: 2/2" in text and "test44.in" in text
     manifest = json.loads((out / "IMPORT.json").read_text())
-    assert len(manifest["outcomes"]) == 4
+    assert len(manifest["outcomes"]) == 6
 
 
 def test_imported_suite_loads_with_splits_and_upstream_case(imported) -> None:  # type: ignore[no-untyped-def]
     out, _, _ = imported
     suite = load_suite(out)
-    assert sorted(suite.tasks) == ["l1_nb11_count_above", "l1_nb22_scale_add", "l1_nb33_vowels"]
+    assert sorted(suite.tasks) == ["l1_nb11_count_above", "l1_nb22_scale_add", "l1_nb33_vowels",
+                                   "l2_tsvc_vadd", "l2_tsvc_vsum"]
     splits = {t.meta["upstream_id"]: t.split for t in suite.tasks.values()}
-    assert splits == {22: "train", 33: "train", 11: "test"}
-    for task in suite.tasks.values():
+    assert splits == {22: "train", 33: "train", 11: "test", "vadd": "train", "vsum": "test"}
+    for task in suite.select(level=1):
         assert task.level == 1 and task.custom_harness is not None and task.custom_harness.suffix == ".cpp"
         assert task.meta["upstream_cases"] == [0]
         assert task.cases >= 21 and task.meta["derived_inputs"] == task.cases - 1
@@ -131,3 +135,51 @@ def test_output_folder_must_be_new_or_an_earlier_import(tmp_path: Path) -> None:
         import_neucomback(FIXTURE, tmp_path, levels=(1,))
     with pytest.raises(UsageError):
         import_neucomback(tmp_path / "nothing-here", tmp_path / "out")
+
+
+def test_level2_tasks_scale_repetitions_and_match_upstream(imported) -> None:  # type: ignore[no-untyped-def]
+    out, _, _ = imported
+    suite = load_suite(out)
+    for task in suite.select(level=2):
+        assert task.custom_harness is not None and task.custom_harness.name == "harness.c"
+        assert task.sizes == [0, 1, 2] and task.time_size == 3 and task.meta["upstream_cases"] == [0]
+        # the unscaled kernel in our harness prints upstream's checksum and dummy() count
+        assert task.meta["upstream_ref_match"] is True
+        assert 2 <= task.meta["repetitions"] <= task.meta["upstream_repetitions"]
+        assert f"nl < {task.meta['repetitions']};" in task.ref_c.read_text()
+    assert suite.get("l2_tsvc_vadd").meta["repetitions"] < 2000  # scaled down
+
+
+def test_level2_llc_o3_code_is_correct(imported, evaluator) -> None:  # type: ignore[no-untyped-def]
+    from neucomback.harness.build import reference_asm
+    from neucomback.targets import get_target
+
+    out, _, _ = imported
+    t = get_target("x86_64")
+    for tid in ("l2_tsvc_vadd", "l2_tsvc_vsum"):
+        task = load_suite(out).get(tid)
+        v = evaluator.verify(task, t, reference_asm(task, t).read_text(), timing=False)
+        assert v.correct, v.feedback
+        assert v.upstream_correct is True
+
+
+def test_level2_kernel_that_skips_repetitions_is_caught(imported, evaluator, to_asm) -> None:  # type: ignore[no-untyped-def]
+    """Does the work on the first repetition only: upstream's checksum cannot tell, ours can."""
+    from neucomback.targets import get_target
+
+    out, _, _ = imported
+    task = load_suite(out).get("l2_tsvc_vadd")
+    reps = task.meta["repetitions"]
+    cheat = f"""
+    extern float a[1000], b[1000], c[1000], d[1000], e[1000], aa[16][16], bb[16][16], cc[16][16];
+    extern int dummy(float *, float *, float *, float *, float *, float (*)[16], float (*)[16], float (*)[16], float);
+    void vadd_inner(int k) {{
+        for (int nl = 0; nl < {reps}; nl++) {{
+            if (nl == 0)
+                for (int i = 0; i < 1000; i++) a[i] = b[i] * k + c[i];
+            dummy(a, b, c, d, e, aa, bb, cc, 0.);
+        }}
+    }}"""
+    v = evaluator.verify(task, get_target("x86_64"), to_asm(cheat), timing=False)
+    assert v.upstream_correct is True
+    assert not v.correct and v.failure_stage == "check"

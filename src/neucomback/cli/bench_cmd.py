@@ -59,8 +59,9 @@ def _bench(**a: Any) -> None:
     from ..models.base import GenParams
     from ..suite import load_suite
     from ..targets import get_target
-    from .session import open_session, run_session
+    from .session import make_model, open_session, run_session
 
+    provider = make_model(a)  # a bad --model fails before anything is created on disk
     target = get_target(a["target_name"])
     suite = load_suite(a["suite"])
     tasks = suite.select(level=a["level"], split=a["split"], limit=a["limit"])
@@ -75,7 +76,7 @@ def _bench(**a: Any) -> None:
               "opt_rounds": a["opt_rounds"], "params": cfg.params.to_json(), "base_url": a["base_url"],
               "prompt": prompt.name, "prompt_sha": hashlib.sha256(prompt.to_toml().encode()).hexdigest()[:16],
               "jobs": a["jobs"], "concurrency": a["concurrency"], "budget_usd": a["budget_usd"]}
-    session = open_session(run_dir, config, a)
+    session = open_session(run_dir, config, a, provider)
     outcome = run_session(session, tasks, target, prompt, cfg, quiet=a["json_out"])
     from ..report.metrics import summarize
     from .tables import bench_table

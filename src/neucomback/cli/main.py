@@ -21,6 +21,16 @@ from .bench_cmd import bench  # noqa: E402
 
 app.command()(bench)
 
+from .evolve_cmd import evolve  # noqa: E402
+
+app.command()(evolve)
+
+from .report_cmd import compare, report, runs_app  # noqa: E402
+
+app.command()(report)
+app.command()(compare)
+app.add_typer(runs_app, name="runs")
+
 SuiteOpt = typer.Option("builtin", "--suite", "-s", help="`builtin` or a suite directory.")
 UnsafeOpt = typer.Option(False, "--unsafe-no-sandbox", help="Run model code without bubblewrap (dangerous).")
 

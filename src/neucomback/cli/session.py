@@ -48,14 +48,13 @@ def make_model(a: dict[str, Any]) -> Provider:
     return CachedProvider(provider, ResponseCache(cache_root() / "responses.sqlite"))
 
 
-def open_session(run_dir: Path, config: dict[str, Any], a: dict[str, Any]) -> Session:
+def open_session(run_dir: Path, config: dict[str, Any], a: dict[str, Any], provider: Provider) -> Session:
     store = RunStore(run_dir)
     resumed = store.bind_config(config, RESUME_KEYS)
     record_provenance(store, config, resumed)
     if resumed and not a.get("json_out"):
         done = len(store.results())
         console.print(f"resuming {run_dir}: {done} task(s) already finished", highlight=False)
-    provider = make_model(a)
     if getattr(provider, "scripted", False) and not a.get("json_out"):
         console.print("[bold yellow]SCRIPTED replies: these results are not a model's output.[/]")
     if a.get("unsafe"):

@@ -20,6 +20,7 @@ class Asker:
 
     def __init__(self, provider: Provider, params: GenParams, budget: Budget) -> None:
         self.provider, self.params, self.budget = provider, params, budget
+        self.scripted = False  # True once any reply (fresh or replayed) came from no model
 
     async def ask(self, store: RunStore, key: str, messages: list[Message]) -> Reply:
         """The reply to `messages`: the one recorded under `key` in `store`, else a fresh call.
@@ -29,7 +30,9 @@ class Asker:
         """
         rec = store.get_meta(PREFIX + key)
         if rec is not None and rec.get("messages") == messages:
-            return Reply.from_json(rec["reply"])
+            reply = Reply.from_json(rec["reply"])
+            self.scripted = self.scripted or reply.scripted
+            return reply
         try:
             self.budget.check()
             reply = await self.provider.generate(messages, self.params)
@@ -38,5 +41,6 @@ class Asker:
         except ModelError as e:
             raise Stopped(f"model error: {e}") from None
         self.budget.charge(reply)
+        self.scripted = self.scripted or reply.scripted
         store.set_meta(PREFIX + key, {"messages": messages, "reply": reply.to_json()})
         return reply

@@ -108,6 +108,28 @@ def is_run_dir(path: Path) -> bool:
     return (Path(path) / "run.sqlite").is_file()
 
 
+def find_runs(root: Path, depth: int = 3) -> list[Path]:
+    """Run directories at or below `root` (at most `depth` levels down), sorted by path.
+    Does not descend into a run directory (its tasks/ hold no runs)."""
+    found: list[Path] = []
+
+    def walk(d: Path, left: int) -> None:
+        if is_run_dir(d):
+            found.append(d)
+            return
+        if left == 0:
+            return
+        try:
+            subs = sorted(p for p in d.iterdir() if p.is_dir() and not p.name.startswith("."))
+        except OSError:
+            return
+        for p in subs:
+            walk(p, left - 1)
+
+    walk(Path(root), depth)
+    return found
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     """A read-only connection; falls back to read-write when the WAL needs it (the store
     uses WAL mode, and a read-only open fails if the -shm file must be created)."""
@@ -161,8 +183,9 @@ def _stored_summary(path: Path) -> dict[str, Any]:
         return {}
 
 
-def load_run(path: Path | str) -> RunData:
-    """Read a run directory. UsageError if it is not one (no run.sqlite)."""
+def load_run(path: Path | str, with_rounds: bool = True) -> RunData:
+    """Read a run directory. UsageError if it is not one (no run.sqlite). Without rounds
+    (for listings) the attempts, which hold every prompt and reply, are not read."""
     path = Path(path)
     if not is_run_dir(path):
         raise UsageError(f"{path} is not a run directory (no run.sqlite); make one with `neucomback bench`")
@@ -170,7 +193,7 @@ def load_run(path: Path | str) -> RunData:
     try:
         meta = _meta(con)
         results = {tid: json.loads(r) for tid, r in con.execute("SELECT task_id, result FROM results")}
-        rounds = _rounds(con)
+        rounds = _rounds(con) if with_rounds else {}
     finally:
         con.close()
     config = meta.get("config") or _read_json(path / "config.json")

@@ -1,0 +1,153 @@
+"""`neucomback evolve`: learn the prompt's guideline sections from the agent's own traces."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.table import Table
+
+from .bench_cmd import NO_MODEL_HELP, _slug
+from .common import EXIT_ERROR, console, err_console, fail, handle_errors, print_json
+
+
+def evolve(
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="provider:model, e.g. openai:gpt-4o."),
+    suite: str = typer.Option("builtin", "--suite", "-s", help="`builtin` or a suite directory with splits."),
+    target_name: str = typer.Option("x86_64", "--target", "-T"),
+    epochs: int = typer.Option(1, "--epochs", "-E", help="Passes over the train split."),
+    batch_size: int = typer.Option(8, "--batch-size", "-B", help="Train tasks per evolution step."),
+    debug_rounds: int = typer.Option(3, "--debug-rounds", "-D"),
+    opt_rounds: int = typer.Option(0, "--opt-rounds", "-O"),
+    run_dir: Optional[Path] = typer.Option(None, "--run-dir", help="Default: runs/evolve-<model>-<target>."),
+    seed: int = typer.Option(0, "--seed", help="Seeds the per-epoch shuffle of the train split."),
+    budget_usd: Optional[float] = typer.Option(None, "--budget-usd", help="Stop cleanly at a step boundary once spent."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
+    api_key_env: Optional[str] = typer.Option(None, "--api-key-env", help="Env var holding the API key."),
+    jobs: int = typer.Option(2, "--jobs", "-j", help="Verification worker processes."),
+    concurrency: int = typer.Option(8, "--concurrency", help="Model calls in flight."),
+    temperature: float = typer.Option(0.0, "--temperature"),
+    max_tokens: int = typer.Option(8192, "--max-tokens"),
+    timeout: float = typer.Option(600.0, "--timeout", help="Seconds per model request."),
+    prices: Optional[Path] = typer.Option(None, "--prices", help="JSON/TOML price table overriding ours."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the response cache."),
+    final_test: bool = typer.Option(False, "--final-test", help="Compare initial and selected prompt on test."),
+    json_out: bool = typer.Option(False, "--json", help="Print evolve.json instead of tables."),
+    unsafe: bool = typer.Option(False, "--unsafe-no-sandbox"),
+) -> None:
+    """Self-evolving prompt optimization: learn correctness and performance guidelines on the train
+    split, select on valid (rolling back when worse), optionally compare on test (--final-test)."""
+    if not model:
+        err_console.print("[bold red]error:[/] ", end="")
+        err_console.print(NO_MODEL_HELP, highlight=False, markup=False)
+        raise typer.Exit(EXIT_ERROR)
+    _evolve(**locals())
+
+
+@handle_errors
+def _evolve(**a: Any) -> None:
+    from ..evolve.loop import Evolver, EvolveEnv
+    from ..evolve.settings import RESUME_KEYS
+    from ..evolve.state import EvolveState
+    from ..harness.pool import VerifierPool
+    from ..models.accounting import Budget
+    from .session import make_model
+
+    settings, splits, target = _plan(a)
+    run_dir = a["run_dir"] or Path("runs") / _slug(f"evolve-{a['model']}-{target.name}")
+    state, resumed = EvolveState.open(run_dir, settings.config(splits.ids()), RESUME_KEYS)
+    say = (lambda m: None) if a["json_out"] else (lambda m: err_console.print(m, highlight=False, markup=False))
+    if resumed:
+        say(f"resuming {run_dir}: {len(state.data['steps'])} step(s) already finished")
+    provider = make_model(a)
+    if getattr(provider, "scripted", False):
+        say("SCRIPTED replies: these results are not a model's output.")
+    if a["unsafe"]:
+        say("warning: running model code WITHOUT a sandbox")
+    limit = a["budget_usd"]
+    budget = Budget(None if limit is None else max(limit - state.spent_usd, 0.0))
+    with VerifierPool(a["jobs"], unsafe=a["unsafe"]) as pool:
+        env = EvolveEnv(provider, pool.verify, budget, a["concurrency"], say)
+        doc = asyncio.run(Evolver(settings, splits, target, env, run_dir, state).run(a["final_test"]))
+    if a["json_out"]:
+        print_json(doc)
+    else:
+        _print_report(doc, run_dir)
+    if doc["stopped"]:
+        raise typer.Exit(EXIT_ERROR)
+
+
+def _plan(a: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """(settings, splits, target) from the options; a clear error for what cannot run."""
+    from ..evolve.loop import Splits
+    from ..evolve.settings import EvolveSettings
+    from ..models.base import GenParams
+    from ..suite import load_suite
+    from ..targets import get_target
+
+    target = get_target(a["target_name"])
+    suite = load_suite(a["suite"])
+    splits = Splits(*(suite.select(split=s) for s in ("train", "valid", "test")))
+    for name in ("train", "valid") + (("test",) if a["final_test"] else ()):
+        if not getattr(splits, name):
+            fail(f"suite {a['suite']!r} has no tasks in the {name} split; record splits with "
+                 f"`neucomback suite assign-splits --suite {a['suite']}`")
+    settings = EvolveSettings(model=a["model"], suite=str(suite.root.resolve()), target=target.name,
+                              epochs=a["epochs"], batch_size=a["batch_size"], debug_rounds=a["debug_rounds"],
+                              opt_rounds=a["opt_rounds"], seed=a["seed"], base_url=a["base_url"],
+                              params=GenParams(temperature=a["temperature"], max_tokens=a["max_tokens"]))
+    settings.check()
+    return settings, splits, target
+
+
+def _print_report(doc: dict[str, Any], run_dir: Path) -> None:
+    from ..evolve.final import distribution_text
+
+    console.print(curve_table(doc))
+    if doc.get("final"):
+        console.print(final_table(doc))
+        for role in ("initial", "best"):
+            row = doc["final"][role]
+            for which in ("first", "best"):
+                title = "first correct version" if which == "first" else "after optimization"
+                console.print(f"speedups vs clang -O3, {role} prompt ({row['prompt']}), {title}:", highlight=False)
+                console.print(distribution_text(row["speedups"][which]), highlight=False, markup=False)
+    console.print(f"best prompt: {run_dir / doc['best']['file']} ({doc['best']['prompt']}); "
+                  f"log: {run_dir / 'log'}; spent ${doc['spent_usd']:.4f}", highlight=False)
+    if doc["stopped"]:
+        console.print(f"[yellow]stopped early:[/] {doc['stopped']}. Rerun the same command to resume.")
+
+
+def curve_table(doc: dict[str, Any]) -> Table:
+    """Epoch -> valid ACC, ACC@first, ACC+Perf and whether the epoch's prompt was kept."""
+    from ..report.metrics import pct
+
+    title = "validation curve" + ("  [SCRIPTED replies: not a model's output]" if doc.get("scripted") else "")
+    table = Table(title=title)
+    for col in ("epoch", "prompt", "valid ACC", "ACC@first", "ACC+Perf", "decision", "best"):
+        table.add_column(col, justify="right" if col.startswith(("valid", "ACC")) else "left")
+    for e in doc["epochs"]:
+        v = e["valid"]
+        table.add_row(str(e["epoch"]), e["prompt"], pct(v.get("acc")), pct(v.get("acc_first")),
+                      pct(v.get("acc_perf")), e["decision"], e["best"])
+    return table
+
+
+def final_table(doc: dict[str, Any]) -> Table:
+    """Initial vs selected prompt on the test split."""
+    from ..report.metrics import pct
+
+    table = Table(title="test split: initial vs selected prompt"
+                  + ("  [SCRIPTED replies: not a model's output]" if doc.get("scripted") else ""))
+    cols = ("prompt", "tasks", "ACC", "ACC@first", "ACC+Perf (first correct)", "ACC+Perf (after opt)",
+            "geomean speedup")
+    for col in cols:
+        table.add_column(col, justify="left" if col == "prompt" else "right")
+    for role in ("initial", "best"):
+        r = doc["final"][role]
+        gm = f"{r['geomean_speedup']:.3f}x" if r.get("geomean_speedup") else "-"
+        table.add_row(f"{role}: {r['prompt']}", str(r["tasks"]), pct(r["acc"]), pct(r["acc_first"]),
+                      pct(r["acc_perf_first"]), pct(r["acc_perf"]), gm)
+    return table

@@ -1,0 +1,120 @@
+"""The command line: exit codes, one-line errors, JSON output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from neucomback.harness.build import reference_asm
+from neucomback.targets import get_target
+
+EXE = str(Path(sys.executable).parent / "neucomback")
+
+
+def ncb(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+    return subprocess.run([EXE, *args], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def good_asm(tmp_path_factory, suite) -> Path:  # type: ignore[no-untyped-def]
+    p = tmp_path_factory.mktemp("asm") / "gcd.s"
+    p.write_text(reference_asm(suite.get("l1_gcd_u32"), get_target("x86_64")).read_text())
+    return p
+
+
+def test_verify_correct_exits_0_with_json(good_asm) -> None:  # type: ignore[no-untyped-def]
+    r = ncb("verify", "--task", "l1_gcd_u32", "--target", "x86_64", str(good_asm), "--json")
+    assert r.returncode == 0, r.stderr
+    v = json.loads(r.stdout)
+    assert v["correct"] is True and v["stage"] == "correct" and "feedback" in v
+
+
+def test_verify_wrong_exits_1(tmp_path, to_asm) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.s"
+    bad.write_text(to_asm("unsigned gcd_u32(unsigned a, unsigned b){return 7;}"))
+    r = ncb("verify", "--task", "l1_gcd_u32", str(bad), "--json")
+    assert r.returncode == 1
+    v = json.loads(r.stdout)
+    assert v["correct"] is False and v["stage"] == "ran" and v["failure_kind"] == "candidate"
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--task", "no_such_task"], "unknown task"),
+    (["--task", "l1_gcd_u32", "--target", "mips"], "unknown target"),
+    (["--task", "l1_gcd_u32", "--suite", "/nonexistent"], "is not a directory"),
+])
+def test_verify_usage_errors_exit_2_with_one_line(good_asm, args, needle) -> None:  # type: ignore[no-untyped-def]
+    r = ncb("verify", *args, str(good_asm))
+    assert r.returncode == 2 and needle in r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) <= 2
+
+
+def test_verify_missing_file_exits_2() -> None:
+    r = ncb("verify", "--task", "l1_gcd_u32", "/nonexistent.s")
+    assert r.returncode == 2 and "no such file" in r.stderr
+
+
+def test_verify_huge_file_is_a_wrong_candidate(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    big = tmp_path / "big.s"
+    with big.open("wb") as f:
+        f.write(b"nop\n" * (13 << 20))  # 52 MB
+    r = ncb("verify", "--task", "l1_gcd_u32", str(big), "--json")
+    assert r.returncode == 1 and "limit" in json.loads(r.stdout)["feedback"]
+
+
+def test_bench_without_model_explains_and_exits_2() -> None:
+    r = ncb("bench")
+    assert r.returncode == 2 and "provider:model" in r.stderr and "--base-url" in r.stderr
+
+
+def test_bench_with_unknown_provider_exits_2() -> None:
+    r = ncb("bench", "--model", "nosuch:thing", "--split", "all", "--run-dir", "/tmp/ncb-should-not-exist")
+    assert r.returncode == 2 and "provider:model" in r.stderr
+    assert not Path("/tmp/ncb-should-not-exist").exists()
+
+
+def test_bench_llc_end_to_end_on_all_targets(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for target in ("x86_64", "aarch64", "riscv64"):
+        r = ncb("bench", "--model", "llc:O3", "--split", "all", "--level", "1", "--limit", "3", "--target", target,
+                "--run-dir", str(tmp_path / target), "--json")
+        assert r.returncode == 0, r.stderr
+        s = json.loads(r.stdout)
+        assert s["tasks"] == 3 and s["acc"] == 1.0 and s["acc_first"] == 1.0
+
+
+def test_bench_scripted_provider_is_labelled(tmp_path, suite) -> None:  # type: ignore[no-untyped-def]
+    script = tmp_path / "replies.json"
+    asm = reference_asm(suite.get("l1_gcd_u32"), get_target("x86_64")).read_text()
+    script.write_text(json.dumps([{"match": "gcd_u32", "reply": f"```asm\n{asm}```"}]))
+    r = ncb("bench", "--model", f"scripted:{script}", "--split", "all", "--limit", "1", "--level", "1",
+            "--run-dir", str(tmp_path / "run"))
+    assert r.returncode == 0, r.stderr
+    assert "SCRIPTED" in r.stdout
+
+
+def test_rerun_with_other_settings_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    base = ["bench", "--model", "llc:O3", "--split", "all", "--level", "1", "--limit", "1", "--run-dir",
+            str(tmp_path / "run"), "--json"]
+    assert ncb(*base).returncode == 0
+    r = ncb(*base, "--debug-rounds", "5")
+    assert r.returncode == 2 and "different settings" in r.stderr
+
+
+def test_baseline_json(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    r = ncb("baseline", "--target", "riscv64", "--limit", "2", "--level", "1", "--json", "-c", "llc-O0")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["summary"]["llc-O0"]["correct"] == 2
+
+
+def test_doctor_and_suite_commands() -> None:
+    d = json.loads(ncb("doctor", "--json").stdout)
+    assert d["missing"] == [] and any(t["tool"] == "bwrap" for t in d["tools"])
+    tasks = json.loads(ncb("suite", "list", "--json").stdout)
+    assert len(tasks) >= 3 and {"id", "level", "split", "tags"} <= set(tasks[0])
+    shown = json.loads(ncb("suite", "show", "l1_gcd_u32", "--target", "aarch64", "--json").stdout)
+    assert "aarch64" in shown["ir"]["aarch64"] and "gcd_u32" in shown["c_source"]
