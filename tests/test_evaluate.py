@@ -125,3 +125,15 @@ def test_anti_skip_rejects_a_kernel_that_skips_repeated_work(suite, evaluator, t
     v = evaluator.verify(suite.get("l2_saxpy_f64"), get_target("x86_64"), to_asm(SKIP_SAXPY, opt="-O2"))
     assert not v.correct and v.failure_stage == "check"
     assert ".r1." in v.feedback or ".r2." in v.feedback  # caught on a repetition
+
+
+def test_callgrind_counts_are_deterministic_and_reflect_the_code(suite) -> None:  # type: ignore[no-untyped-def]
+    from neucomback.harness.evaluate import Evaluator
+
+    task = suite.get("l2_saxpy_f64")
+    t = get_target("x86_64")
+    ev = Evaluator(pairs=5, callgrind=True)
+    o3 = [ev.verify(task, t, reference_asm(task, t, "-O3").read_text()).timing for _ in range(2)]
+    o0 = ev.verify(task, t, reference_asm(task, t, "-O0").read_text()).timing
+    assert o3[0].callgrind_candidate == o3[1].callgrind_candidate == o3[0].callgrind_reference
+    assert o0.callgrind_candidate > o0.callgrind_reference > 0

@@ -111,3 +111,20 @@ def version_fingerprint() -> str:
         status = probe(TOOLS_BY_KEY[key])
         parts.append(f"{key}={status.version}")
     return ";".join(parts)
+
+
+def hardware_counters() -> str:
+    """Whether `perf stat` can read instruction counters here. Many VMs (ours too) have no PMU:
+    we then carry on with wall-clock timing, llvm-mca estimates and callgrind counts."""
+    perf = shutil.which("perf")
+    if perf is None:
+        return "unavailable (perf not installed; optional)"
+    try:
+        out = subprocess.run([perf, "stat", "-x,", "-e", "instructions", "true"], capture_output=True, text=True,
+                             timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unavailable (perf failed to run)"
+    text = out.stdout + out.stderr
+    if out.returncode != 0 or "not supported" in text or "<not counted>" in text:
+        return "unavailable (no PMU visible: typical inside VMs)"
+    return "available"

@@ -41,13 +41,14 @@ def doctor(json_out: bool = typer.Option(False, "--json", help="Machine-readable
     """Show every external tool with its version, what is missing and how to install it."""
     from rich.table import Table
 
-    from ..toolchain import APT_COMMAND, doctor_report
+    from ..toolchain import APT_COMMAND, doctor_report, hardware_counters
 
     report = doctor_report()
     missing = [s for s in report if not s.found]
+    counters = hardware_counters()
     if json_out:
         print_json({"tools": [{"tool": s.spec.key, "path": s.path, "version": s.version, "package": s.spec.package,
-                               "purpose": s.spec.purpose} for s in report],
+                               "purpose": s.spec.purpose} for s in report], "hardware_counters": counters,
                     "missing": [s.spec.key for s in missing], "fix": APT_COMMAND if missing else None})
     else:
         table = Table(title="neucomback toolchain")
@@ -57,6 +58,7 @@ def doctor(json_out: bool = typer.Option(False, "--json", help="Machine-readable
             status = "[green]ok[/]" if s.found else "[red]missing[/]"
             table.add_row(s.spec.key, status, s.version or s.path or "-", s.spec.package, s.spec.purpose)
         console.print(table)
+        console.print(f"hardware performance counters: {counters}", highlight=False)
         if missing:
             console.print(f"[yellow]missing:[/] {', '.join(s.spec.key for s in missing)}")
             pkgs = " ".join(sorted({s.spec.package for s in missing}))
@@ -85,6 +87,7 @@ def verify(
     suite: str = SuiteOpt,
     json_out: bool = typer.Option(False, "--json", help="Print the verdict as JSON."),
     no_timing: bool = typer.Option(False, "--no-timing", help="Skip timing of Level 2 tasks."),
+    callgrind: bool = typer.Option(False, "--callgrind", help="Also count kernel instructions (x86_64, valgrind)."),
     unsafe: bool = UnsafeOpt,
 ) -> None:
     """Build, run, check (and for Level 2, time) one assembly file. Exit 0 correct, 1 wrong, 2 error."""
@@ -97,7 +100,7 @@ def verify(
     data = _read_asm(file)
     if unsafe:
         console.print("[bold yellow]warning:[/] running model code WITHOUT a sandbox", style="yellow")
-    verdict = Evaluator(unsafe=unsafe).verify(task, target, data, timing=not no_timing)
+    verdict = Evaluator(unsafe=unsafe, callgrind=callgrind).verify(task, target, data, timing=not no_timing)
     if json_out:
         print_json(verdict.to_json())
     else:
@@ -123,6 +126,9 @@ def _print_verdict(v) -> None:  # type: ignore[no-untyped-def]
             console.print(f"llvm-mca estimate (100 iterations of the whole asm): candidate "
                           f"{t.mca_candidate_cycles:.0f} cycles, clang -O3 {t.mca_reference_cycles or float('nan'):.0f}",
                           highlight=False)
+        if t.callgrind_candidate is not None:
+            console.print(f"callgrind (one call, deterministic): candidate {t.callgrind_candidate:,} instructions, "
+                          f"clang -O3 {t.callgrind_reference or 0:,}", highlight=False)
         if t.suspicious:
             console.print(f"[yellow]suspicious:[/] {t.suspicious}", highlight=False)
 

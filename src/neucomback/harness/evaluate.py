@@ -8,6 +8,7 @@ and feedback a model can act on; toolchain or sandbox problems give
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 import tempfile
@@ -54,11 +55,12 @@ class Evaluator:
     """Builds, runs, checks and times candidates for tasks. Thread-safe."""
 
     def __init__(self, sandbox: Sandbox | None = None, *, unsafe: bool = False, pairs: int = 7,
-                 warmup: int = 1, use_mca: bool = True) -> None:
+                 warmup: int = 1, use_mca: bool = True, callgrind: bool = False) -> None:
         self.sandbox = sandbox if sandbox is not None else make_sandbox(unsafe)
         self.pairs = max(pairs, 5)
         self.warmup = warmup
         self.use_mca = use_mca
+        self.callgrind = callgrind
 
     def verify(self, task: Task, target: Target, asm: str | bytes, *, timing: bool | None = None,
                workdir: Path | None = None) -> Verdict:
@@ -193,6 +195,9 @@ class Evaluator:
             v.stage = Stage.RAN
             v.fail("candidate", "time", wrong[0] if wrong else "timing failed")
             return
+        if self.callgrind and target.name == "x86_64":
+            t.callgrind_candidate = self._instructions(task, target, exe)
+            t.callgrind_reference = self._instructions(task, target, ref_exe)
         t.candidate_ns, t.reference_ns = got
         t.pairs = len(got[0])
         t.speedup, t.ci_low, t.ci_high = speedup_stats(*got)
@@ -200,6 +205,18 @@ class Evaluator:
             t.suspicious = (f"speedup {t.speedup:.1f}x exceeds {SUSPICIOUS_SPEEDUP:.0f}x: check that the "
                             "candidate does the work (results matched the reference)")
         v.stage = Stage.TIMED
+
+    def _instructions(self, task: Task, target: Target, exe: Path) -> int | None:
+        """Instructions executed inside the kernel for one timed call (callgrind: deterministic)."""
+        stage = self.sandbox.stage([exe])
+        try:
+            res = self.sandbox.exec(["valgrind", "--tool=callgrind", "--callgrind-out-file=/tmp/cg.out",
+                                     f"--toggle-collect={task.function}", *time_argv(task, f"/w/{exe.name}", 1)],
+                                    stage, Limits(wall_seconds=300, cpu_seconds=300, address_space=8 << 30))
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+        m = re.search(r"Collected\s*:\s*(\d+)", res.stderr)
+        return int(m.group(1)) if m else None
 
     def _mca(self, t: Timing, task: Task, target: Target, src: Path) -> None:
         cand = mca.estimate(src, target)

@@ -6,6 +6,7 @@ module only strings them together for the CLI and for library users.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,13 @@ from .html import render_compare, render_report
 from .jsonout import report_json
 from .load import RunData, attach_reference_asm, load_run
 from .markdown import render_compare_markdown, render_markdown
+
+
+def _write(path: Path, text: str) -> None:
+    """Write atomically, then make the file world-readable: reports are meant to be shared
+    (atomic_write_text's temp file is created 0600)."""
+    atomic_write_text(path, text)
+    os.chmod(path, 0o644)
 
 
 @dataclass
@@ -39,9 +47,9 @@ def write_report(run: RunData, html_path: Path | None, md_path: Path | None,
     """
     note = attach_reference_asm(run, advance) if html_path else ""
     if html_path:
-        atomic_write_text(html_path, render_report(run, note))
+        _write(html_path, render_report(run, note))
     if md_path:
-        atomic_write_text(md_path, render_markdown(run, md_path))
+        _write(md_path, render_markdown(run, md_path))
     outputs = {"html": str(html_path) if html_path else None, "markdown": str(md_path) if md_path else None}
     return ReportOutputs(run, html_path, md_path, note, report_json(run, outputs))
 
@@ -51,9 +59,9 @@ def write_comparison(run_dirs: list[Path], html_path: Path | None, md_path: Path
     comparison and its JSON document."""
     cmp = compare_runs([load_run(d) for d in run_dirs])
     if html_path:
-        atomic_write_text(html_path, render_compare(cmp))
+        _write(html_path, render_compare(cmp))
     if md_path:
-        atomic_write_text(md_path, render_compare_markdown(cmp))
+        _write(md_path, render_compare_markdown(cmp))
     doc = comparison_json(cmp)
     doc["outputs"] = {"html": str(html_path) if html_path else None, "markdown": str(md_path) if md_path else None}
     return cmp, doc

@@ -61,7 +61,7 @@ details .inner{padding:8px 12px}
 pre{background:var(--soft);padding:8px 10px;overflow:auto;font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
 max-height:520px;margin:6px 0;white-space:pre}
 pre.wrap{white-space:pre-wrap}
-.task{border-top:1px solid var(--line);padding-top:6px;margin-top:14px}
+.tid{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .round{border-left:3px solid var(--line);padding-left:10px;margin:10px 0}
 .round.r-ok{border-color:#7ccf8f}.round.r-bad{border-color:#e6a19a}.round.r-infra{border-color:#bbb}
 .role{font-size:12px;font-weight:700;text-transform:uppercase;color:var(--muted);margin-top:8px}
@@ -123,8 +123,9 @@ def pre(text: str, wrap: bool = False) -> str:
     return f'<pre{" class=wrap" if wrap else ""}>{escape(text)}</pre>'
 
 
-def figure(svg_html: str, caption: str) -> str:
-    return f"<figure>{svg_html}<figcaption>{caption}</figcaption></figure>"
+def figure(heading: str, svg_html: str, caption: str) -> str:
+    """A plot under an h3 heading with an explanatory caption (HTML)."""
+    return f"<h3>{escape(heading)}</h3><figure>{svg_html}<figcaption>{caption}</figcaption></figure>"
 
 
 def outcome_badge(result: dict[str, Any] | None) -> str:
@@ -220,7 +221,7 @@ def speedup_figure(series: list[svg.Series]) -> str:
     rows = sorted({r for s in series for r in s.values},
                   key=lambda r: -max(s.values[r].value for s in series if r in s.values))
     plot = svg.forest_plot(rows, series, "Speedup vs clang -O3 per task", "speedup vs clang -O3 (log scale)")
-    return figure(plot, "Speedup of each correct, timed task over clang -O3 (median of interleaved runs, bars: 95% "
+    return figure("Speedup vs clang -O3", plot, "Speedup of each correct, timed task over clang -O3 (median of interleaved runs, bars: 95% "
                         "bootstrap CI). Right of the dashed line is faster than clang -O3; a bar that crosses it "
                         "is not a significant difference.")
 
@@ -237,9 +238,9 @@ def _run_plots(run: RunData) -> str:
     stacks = [(o, svg.OUTCOME_COLORS[o], [ro[st][o] for st in steps]) for o in OUTCOMES]
     round_plot = svg.stacked_columns(steps, stacks, "Outcome of each round", "attempts")
     return ('<h2 id="plots">Plots</h2>' + speedup_figure([fs])
-            + figure(tag_plot, "Share of tasks solved (after self-debugging) per task tag; a task counts under each "
+            + figure("ACC by task category", tag_plot, "Share of tasks solved (after self-debugging) per task tag; a task counts under each "
                                "of its tags.")
-            + figure(round_plot, "Every attempt by round: the first try, the k-th self-debug round after a wrong "
+            + figure("Outcome of each round", round_plot, "Every attempt by round: the first try, the k-th self-debug round after a wrong "
                                  "answer, the k-th optimization round after a correct one. <i>faster</i> = correct "
                                  "and faster than clang -O3 with the CI above 1."))
 
@@ -250,7 +251,7 @@ def _evolve_section(run: RunData) -> str:
     plot = svg.line_chart(pts, "Validation score by epoch", "epoch", "validation score")
     diffs = "".join(_epoch_diff(e) for e in curve if e.accepted and e.diff)
     return ('<h2 id="evolve">Prompt evolution</h2>'
-            + figure(plot, "Validation score of the prompt proposed in each epoch; filled points were accepted.")
+            + figure("Validation score by epoch", plot, "Validation score of the prompt proposed in each epoch; filled points were accepted.")
             + (f"<h3>Accepted prompt changes</h3>{diffs}" if diffs else '<p class="note">No accepted prompt diffs '
                "recorded in evolve.json.</p>"))
 
@@ -266,35 +267,36 @@ def _epoch_diff(e: EpochPoint) -> str:
 def _task_row(t: TaskRecord) -> list[str]:
     r = t.result or {}
     a = anchor("task", t.task_id)
-    links = (f'<a href="#{a}-transcript">transcript</a> · <a href="#{a}-asm">asm</a> · '
-             f'<a href="#{a}-diff">diff</a>')
     tokens = r.get("prompt_tokens", 0) + r.get("completion_tokens", 0)
-    return [f'<a href="#{a}">{escape(t.task_id)}</a>', str(r.get("level", "-")), escape(", ".join(r.get("tags", []))),
-            outcome_badge(t.result), str(len(t.rounds)), escape(speedup_ci(r.get("speedup"), r.get("ci_low"), r.get("ci_high"))),
-            f"{tokens:,}", f"{r.get('cost_usd', 0.0):.4f}", links]
+    return [f'<a href="#{a}">{escape(t.task_id)}</a>', str(r.get("level", "-")),
+            f'<span class="small">{escape(", ".join(r.get("tags", [])))}</span>', outcome_badge(t.result),
+            str(len(t.rounds)), escape(speedup_ci(r.get("speedup"), r.get("ci_low"), r.get("ci_high"))),
+            f"{tokens:,}", f"{r.get('cost_usd', 0.0):.4f}"]
 
 
 def _tasks_section(run: RunData) -> str:
-    heads = ["task", "level", "tags", "outcome", "rounds", "speedup [95% CI]", "tokens", "cost $", "details"]
+    heads = ["task", "level", "tags", "outcome", "rounds", "speedup [95% CI]", "tokens", "cost $"]
     rows = [_task_row(t) for t in run.tasks]
-    return ('<h2 id="tasks">Tasks</h2><p class="small muted">Click a task for its transcript (every prompt and '
-            "reply), its final assembly and a side-by-side diff against clang -O3's assembly.</p>"
-            + table(heads, rows, {1, 4, 5, 6, 7}) + "".join(_task_detail(run, t) for t in run.tasks))
+    return ('<h2 id="tasks">Tasks</h2><p class="small muted">One row per task; the task name jumps to its details '
+            "below: the transcript (every prompt and reply), the final assembly and a side-by-side diff against "
+            "clang -O3's assembly.</p>" + table(heads, rows, {1, 4, 5, 6, 7})
+            + '<h3 id="task-details">Task details</h3>' + "".join(_task_detail(run, t) for t in run.tasks))
 
 
 def _task_detail(run: RunData, t: TaskRecord) -> str:
+    """One collapsed block per task (keeps the page short) holding three collapsed parts."""
     a = anchor("task", t.task_id)
     final = t.final
-    head = f'<h3 id="{a}">{escape(t.task_id)} {outcome_badge(t.result)}</h3>'
-    summary = _verdict_line(final) if final else "no attempt recorded"
-    body = f'<p class="small">{escape(summary)}</p>'
-    body += details(f"{a}-transcript", f"Transcript: {len(t.rounds)} round(s)",
-                    "".join(_round_html(t, r) for r in t.rounds) or '<p class="note">no rounds</p>')
     asm = final.asm if final else None
+    verdict = _verdict_line(final) if final else "no attempt recorded"
+    summary = (f'<span class="tid">{escape(t.task_id)}</span> {outcome_badge(t.result)} '
+               f'<span class="small muted">{escape(verdict)}</span>')
     label = f"Final assembly (round {final.index}, {final.step})" if final else "Final assembly"
-    body += details(f"{a}-asm", label, pre(asm) if asm else '<p class="note">no assembly was extracted.</p>')
-    body += details(f"{a}-diff", _diff_summary(t, asm), _diff_body(t, asm, run))
-    return f'<section class="task">{head}{body}</section>'
+    inner = (details(f"{a}-transcript", f"Transcript: {len(t.rounds)} round(s)",
+                     "".join(_round_html(t, r) for r in t.rounds) or '<p class="note">no rounds</p>')
+             + details(f"{a}-asm", label, pre(asm) if asm else '<p class="note">no assembly was extracted.</p>')
+             + details(f"{a}-diff", _diff_summary(t, asm), _diff_body(t, asm, run)))
+    return details(a, summary, inner)
 
 
 def _verdict_line(r: RoundRecord) -> str:
@@ -423,7 +425,7 @@ def _cmp_plots(cmp: Comparison) -> str:
     bars = svg.percent_bars(tags, [(n, svg.PALETTE[i % len(svg.PALETTE)], [per_run[i].get(t, (0, 0)) for t in tags])
                                    for i, n in enumerate(cmp.names)], "ACC by task category")
     return ('<h2 id="plots">Plots</h2>' + speedup_figure(series)
-            + figure(bars, "Share of tasks solved per tag, per run."))
+            + figure("ACC by task category", bars, "Share of tasks solved per tag, per run."))
 
 
 def _cmp_tasks(cmp: Comparison) -> str:

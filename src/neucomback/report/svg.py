@@ -15,7 +15,7 @@ from html import escape
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
 OUTCOME_COLORS = {"faster": "#009E73", "correct": "#56B4E9", "wrong": "#D55E00", "infrastructure": "#999999"}
-WIDTH = 880
+WIDTH = 1100
 FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
 CHAR_W = 6.4  # average glyph width at 11px, to size label margins without measuring text
 
