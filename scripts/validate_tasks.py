@@ -3,7 +3,7 @@
 differential tests on every target, and Level 2 -O3 timing runs must calibrate.
 
 usage: python scripts/validate_tasks.py [--suite builtin] [--ids ID ...] [--prefix P]
-       [--targets x86_64,aarch64,riscv64] [--jobs 2] [--opt -O3,-O0]
+       [--targets x86_64,aarch64,riscv64] [--jobs 2] [--opt=-O3,-O0]   (note the `=`: -O3 looks like a flag)
 """
 
 from __future__ import annotations

@@ -230,7 +230,7 @@ def _body(request: dict[str, Any]) -> str:
 def test_resume_after_kill_repeats_no_request(mini_suite: Path, tmp_path: Path) -> None:
     args = ("--epochs", "1", "--batch-size", "2")
     run_dir = tmp_path / "run"
-    env = _fresh_cache(tmp_path / "a")
+    env = _fresh_cache(tmp_path)
     gate = Gate(Tutor(), run_dir)
     with MockServer(gate) as srv:
         cmd = evolve_cmd(mini_suite, srv.base_url, run_dir, *args)
@@ -247,9 +247,13 @@ def test_resume_after_kill_repeats_no_request(mini_suite: Path, tmp_path: Path) 
         gate.closed = False
         resumed = ok_json(cmd, env)
         after = gate.answered[len(before):]
+    # the same run without a kill, from an empty response cache; the same build cache, since
+    # verifier feedback names the harness object's path
+    for f in Path(env["NEUCOMBACK_CACHE"]).glob("responses*"):
+        f.unlink()
     with MockServer(Tutor()) as srv2:
         whole_dir = tmp_path / "whole"
-        whole = ok_json(evolve_cmd(mini_suite, srv2.base_url, whole_dir, *args), _fresh_cache(tmp_path / "b"))
+        whole = ok_json(evolve_cmd(mini_suite, srv2.base_url, whole_dir, *args), env)
         uninterrupted = [_body(r) for r in srv2.requests]
     assert not set(before) & set(after)  # nothing answered before the kill was asked again
     assert Counter(before + after) == Counter(uninterrupted)  # and together: exactly one clean run's calls
@@ -298,6 +302,8 @@ def test_review_parser_and_partial_application() -> None:
     assert [(c.number, c.op, c.text) for c in changes] == [(1, "-", "- b"), (2, "+", "- B"), (3, "+", "- d")]
     assert apply_changes(old, new, {1, 2, 3}) == new and apply_changes(old, new, set()) == old
     assert apply_changes(old, new, {3}) == "- a\n- b\n- c\n- d"
+    two = line_diff("", "- x\n- y")  # a block of several added lines: each its own number
+    assert [(c.number, c.op) for c in two] == [(1, "+"), (2, "+")] and apply_changes("", "- x\n- y", {2}) == "- y"
     assert parse_review("Reasoning...\nAPPLY: 1, 3", 3) == ({1, 3}, "")
     assert parse_review("APPLY: none", 3)[0] == set()
     for bad in ("apply them all", "APPLY: all", "APPLY: 4", "APPLY: 1\nAPPLY: 2"):

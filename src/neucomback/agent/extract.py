@@ -12,7 +12,20 @@ from dataclasses import dataclass
 ASM_LANGS = {"asm", "assembly", "s", "gas", "nasm", "x86asm", "x86", "x86-64", "armasm", "arm", "aarch64",
              "arm64", "riscv", "riscv64", "riscvasm", "as", "att", "S"}
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*([\w.+#-]*)[^\n]*$", re.M)
-_ASM_LINE = re.compile(r"^\s*(\.[A-Za-z_][\w.]*\b|[A-Za-z_.$][\w.$]*:|[a-z][a-z0-9.]*(\s+[^\s].*)?$|#|//|;|@)")
+_DIRECTIVE_OR_LABEL = re.compile(r"^\s*(\.[A-Za-z_][\w.]*\b|[A-Za-z_.$][\w.$]*:|#|//|;|@)")
+_INSN = re.compile(r"^\s*[a-z][a-z0-9.]*(\s+(?P<ops>\S.*))?$")
+
+
+def _is_asm_line(line: str) -> bool:
+    """A directive, label or comment, or a mnemonic whose operands look like operands
+    (registers, immediates, commas, brackets) rather than English words."""
+    if _DIRECTIVE_OR_LABEL.match(line):
+        return True
+    m = _INSN.match(line)
+    if not m:
+        return False
+    ops = m.group("ops")
+    return ops is None or bool(re.search(r"[%$,\[\]()#0-9]", ops)) or len(ops.split()) == 1
 
 
 @dataclass
@@ -47,7 +60,7 @@ def _looks_like_asm(body: str) -> float:
     lines = [l for l in body.splitlines() if l.strip()]
     if not lines:
         return 0.0
-    return sum(bool(_ASM_LINE.match(l)) for l in lines) / len(lines)
+    return sum(_is_asm_line(l) for l in lines) / len(lines)
 
 
 def extract_asm(reply: str, function: str | None = None) -> Extraction:
@@ -66,7 +79,7 @@ def extract_asm(reply: str, function: str | None = None) -> Extraction:
         best = _choose(group, function)
         body = best[1].rstrip() + "\n"
         return Extraction(body, how + ("" if best[2] else ", truncated (no closing fence)"), not best[2])
-    if not blocks and _looks_like_asm(reply) > 0.6:
+    if not blocks and _looks_like_asm(reply) > 0.95:
         return Extraction(reply.strip() + "\n", "no fence (whole reply)")
     if not blocks:
         # prose followed by bare asm: keep the longest run of asm-looking lines
@@ -88,7 +101,7 @@ def _longest_asm_run(text: str) -> str | None:
     best: list[str] = []
     cur: list[str] = []
     for line in text.splitlines():
-        if line.strip() and _ASM_LINE.match(line) and not re.match(r"^\s*[A-Z][a-z]+ [a-z]+ [a-z]+", line):
+        if line.strip() and _is_asm_line(line):
             cur.append(line)
         elif line.strip():
             best, cur = (cur, []) if len(cur) > len(best) else (best, [])

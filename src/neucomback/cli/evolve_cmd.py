@@ -108,16 +108,24 @@ def _print_report(doc: dict[str, Any], run_dir: Path) -> None:
     console.print(curve_table(doc))
     if doc.get("final"):
         console.print(final_table(doc))
-        for role in ("initial", "best"):
-            row = doc["final"][role]
-            for which in ("first", "best"):
-                title = "first correct version" if which == "first" else "after optimization"
-                console.print(f"speedups vs clang -O3, {role} prompt ({row['prompt']}), {title}:", highlight=False)
-                console.print(distribution_text(row["speedups"][which]), highlight=False, markup=False)
+        _print_speedups(doc["final"], distribution_text)
     console.print(f"best prompt: {run_dir / doc['best']['file']} ({doc['best']['prompt']}); "
                   f"log: {run_dir / 'log'}; spent ${doc['spent_usd']:.4f}", highlight=False)
     if doc["stopped"]:
         console.print(f"[yellow]stopped early:[/] {doc['stopped']}. Rerun the same command to resume.")
+
+
+def _print_speedups(final: dict[str, Any], text: Any) -> None:
+    """The speedup distributions of the final comparison (one line when nothing was timed)."""
+    rows = [(role, which, final[role]) for role in ("initial", "best") for which in ("first", "best")]
+    if not any(row["speedups"][which]["n"] for _, which, row in rows):
+        console.print("speedups vs clang -O3: no timed correct tasks (timing needs Level 2 tasks on a native "
+                      "target)", highlight=False)
+        return
+    for role, which, row in rows:
+        title = "first correct version" if which == "first" else "after optimization"
+        console.print(f"speedups vs clang -O3, {role} prompt ({row['prompt']}), {title}:", highlight=False)
+        console.print(text(row["speedups"][which]), highlight=False, markup=False)
 
 
 def curve_table(doc: dict[str, Any]) -> Table:

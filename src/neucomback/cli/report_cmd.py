@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any, Optional
 
@@ -151,22 +152,26 @@ def _run_entry(r: Any) -> dict[str, Any]:
 
 
 def _runs_table(runs: list[Any], root: Path) -> Table:
-    from ..report.fmt import date, fmt_value, speedup, tasks_cell
+    from ..report.fmt import fmt_value, speedup, tasks_cell
 
     t = Table(title=f"{len(runs)} run(s) under {root}")
-    for col, right in (("run", False), ("model", False), ("target", False), ("split", False), ("tasks", True),
-                       ("ACC", True), ("ACC+Perf", True), ("geomean", True), ("cost $", True), ("started", False),
-                       ("flags", False)):
-        t.add_column(col, justify="right" if right else "left")
+    t.add_column("run", no_wrap=True)
+    t.add_column("model")
+    t.add_column("target/split")
+    for col in ("tasks", "ACC", "ACC+Perf", "geomean", "cost $"):
+        t.add_column(col, justify="right")
+    t.add_column("started")
     for r in runs:
         s, c = r.summary, r.config
         flags = [f for f, on in (("[bold yellow]SCRIPTED[/]", s.get("scripted")), ("evolve", r.evolve is not None),
-                                 ("incomplete", s.get("complete") is False or s.get("finished", 0) < s.get("tasks", 0)))
-                 if on]
+                                 ("[yellow]incomplete[/]", s.get("finished", 0) < s.get("tasks", 0)
+                                  or bool(s.get("stopped")))) if on]
         rel = str(r.path.relative_to(root)) if r.path != root else str(r.path)
-        t.add_row(rel, str(c.get("model", "?")), str(c.get("target", "?")), str(c.get("split", "?")), tasks_cell(s),
-                  fmt_value("pct", s.get("acc")), fmt_value("pct", s.get("acc_perf")), speedup(s.get("geomean_speedup")),
-                  f"{s.get('cost_usd', 0.0):.4f}", date(r.created), " ".join(flags))
+        started = time.strftime("%Y-%m-%d %H:%M", time.gmtime(r.created)) if r.created else "-"
+        t.add_row(" ".join([rel, *flags]), str(c.get("model", "?")), f"{c.get('target', '?')}/{c.get('split', '?')}",
+                  tasks_cell(s), fmt_value("pct", s.get("acc")), fmt_value("pct", s.get("acc_perf")),
+                  speedup(s.get("geomean_speedup")), f"{s.get('cost_usd', 0.0):.4f}", started)
+    t.caption = "started in UTC; ACC+Perf over Level 2 tasks; geomean speedup vs clang -O3"
     return t
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -103,7 +103,7 @@ class Evolver:
                     current = await self._step(epoch, b, batch, current)
                     steps.append(f"e{epoch}-b{b}")
                 score = await self._validate(current)
-                decision = decide(score, best_score)
+                decision = "unchanged" if current.name == best.name else decide(score, best_score)
                 if decision == "accepted":
                     best, best_score = current, score
                 self._record_epoch(epoch, current, score, decision, best, steps)
@@ -156,7 +156,7 @@ class Evolver:
         sections: dict[str, dict[str, Any]] = {}
         for section in SECTIONS:
             used = [a for a in analyses if a.section == section and not a.error]
-            insights = [i for a in used for i in a.insights]
+            insights = _unique(i for a in used for i in a.insights)
             if insights:
                 sections[section] = await self._evolve_section(rollout, section, getattr(current, section),
                                                                insights, len(used))
@@ -267,6 +267,18 @@ async def _all(calls: list[Any]) -> list[Any]:
         if isinstance(r, BaseException):
             raise r
     return list(results)
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    """Items in order without repeats (several traces often teach the same lesson)."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        norm = " ".join(item.lower().split())
+        if norm not in seen:
+            seen.add(norm)
+            out.append(item)
+    return out
 
 
 def _prefixed(prefix: str, score: dict[str, float]) -> dict[str, float]:

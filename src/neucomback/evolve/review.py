@@ -73,10 +73,10 @@ def line_diff(old: str, new: str) -> list[Change]:
     a, b = _lines(old), _lines(new)
     changes: list[Change] = []
     for tag, i1, i2, j1, j2 in _opcodes(a, b):
-        if tag in ("replace", "delete"):
-            changes += [Change(len(changes) + 1, "-", line) for line in a[i1:i2]]
-        if tag in ("replace", "insert"):
-            changes += [Change(len(changes) + 1, "+", line) for line in b[j1:j2]]
+        if tag == "equal":
+            continue
+        for op, line in [*(("-", l) for l in a[i1:i2]), *(("+", l) for l in b[j1:j2])]:
+            changes.append(Change(len(changes) + 1, op, line))
     return changes
 
 

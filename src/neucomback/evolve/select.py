@@ -4,6 +4,7 @@ Ranking is by ACC, then ACC+Perf (after optimization), then ACC@first. The last 
 tie-break we add: with self-debugging, a guideline that prevents first-try errors often
 leaves ACC unchanged but saves rounds. A prompt that ties the best is accepted (it holds the
 newer lessons); one that ranks below it is rolled back to the best before the next epoch.
+An epoch that changed nothing (its prompt is the best itself) is recorded as "unchanged".
 """
 
 from __future__ import annotations

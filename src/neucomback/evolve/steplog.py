@@ -28,7 +28,10 @@ def render(rec: dict[str, Any]) -> str:
     if rec.get("scripted"):
         out += ["**SCRIPTED replies: no model produced this text.**", ""]
     out += ["## Traces", ""]
-    out += [f"- {t['task_id']}: {t['kind']} trace, rounds {t['rounds']}" for t in rec["traces"]] or ["(none)"]
+    out += [f"- {t['task_id']}: {t['kind']} trace, rounds {t['rounds']}"
+            + (f", failed at {', '.join(str(x) for x in t['stages'])}" if t["stages"] else "")
+            + (f", speedups {', '.join(f'{x:.3f}x' for x in t['speedups'])}" if t["speedups"] else "")
+            for t in rec["traces"]] or ["(none)"]
     out += ["", "## Analyses", ""]
     for a in rec["analyses"]:
         out += [f"### {a['task_id']} ({a['section']})", ""]

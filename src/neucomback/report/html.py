@@ -65,6 +65,7 @@ pre.wrap{white-space:pre-wrap}
 .round{border-left:3px solid var(--line);padding-left:10px;margin:10px 0}
 .round.r-ok{border-color:#7ccf8f}.round.r-bad{border-color:#e6a19a}.round.r-infra{border-color:#bbb}
 .role{font-size:12px;font-weight:700;text-transform:uppercase;color:var(--muted);margin-top:8px}
+.role .muted,summary .muted{text-transform:none;font-weight:400}
 .scroll{overflow:auto;max-height:560px;border:1px solid var(--line)}
 table.sbs{font:12px/1.35 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;margin:0;width:100%}
 table.sbs td{border:0;padding:0 6px;white-space:pre}table.sbs td.ln{color:#999;text-align:right;user-select:none;width:1%}
@@ -169,8 +170,8 @@ def _header(run: RunData, ref_note: str) -> str:
 
 def _what_this_is(c: dict[str, Any]) -> str:
     """One plain sentence on what the run did, for a reader new to the tool."""
-    return (f"What this is: each task's LLVM IR was given to <b>{escape(str(c.get('model', '?')))}</b>, which "
-            f"answered with {escape(str(c.get('target', '?')))} assembly. neucomback assembled, ran and checked "
+    return (f"What this is: each task's LLVM IR was given to <b>{escape(str(c.get('model', '?')))}</b> to translate "
+            f"into {escape(str(c.get('target', '?')))} assembly. neucomback assembled, ran and checked "
             "every answer against the task's C reference (wrong answers got up to "
             f"{escape(str(c.get('debug_rounds', '?')))} self-debug rounds), and timed correct Level 2 answers "
             "against clang -O3 on this machine.")
@@ -226,23 +227,40 @@ def speedup_figure(series: list[svg.Series]) -> str:
                         "is not a significant difference.")
 
 
+MAX_TAGS = 20  # more bars than this is a wall of colour; the full table is in the Markdown/JSON output
+
+
+def tag_figure(runs: list[RunData], names: list[str]) -> str:
+    """ACC per tag for one or more runs (one bar per run), the MAX_TAGS most common tags."""
+    per_run = [{tag: (k, n) for tag, k, n in acc_by_tag(r)} for r in runs]
+    totals: dict[str, int] = {}
+    for d in per_run:
+        for tag, (_, n) in d.items():
+            totals[tag] = totals.get(tag, 0) + n
+    tags = sorted(totals, key=lambda t: (-totals[t], t))
+    shown = tags[:MAX_TAGS]
+    labels = [f"{t} (n={per_run[0][t][1]})" if len(runs) == 1 else t for t in shown]
+    series = [(n, svg.PALETTE[i % len(svg.PALETTE)], [per_run[i].get(t, (0, 0)) for t in shown])
+              for i, n in enumerate(names)]
+    more = f" The {len(tags) - len(shown)} rarer tags are omitted here (see the Markdown or JSON output)." \
+        if len(tags) > len(shown) else ""
+    return figure("ACC by task category", svg.percent_bars(labels, series, "ACC by task category"),
+                  "Share of tasks solved (after self-debugging) per task tag; a task counts under each of its tags."
+                  + more)
+
+
 def _run_plots(run: RunData) -> str:
     pts = speedup_points(run)
     fs = svg.Series(run.config.get("model", "run"), svg.PALETTE[0],
                     {t: svg.Interval(v, lo, hi) for t, v, lo, hi in pts})
-    tags = acc_by_tag(run)
-    tag_plot = svg.percent_bars([f"{t} (n={n})" for t, _, n in tags],
-                                [("ACC", svg.PALETTE[0], [(k, n) for _, k, n in tags])], "ACC by task category")
     ro = round_outcomes(run)
     steps = list(ro)
     stacks = [(o, svg.OUTCOME_COLORS[o], [ro[st][o] for st in steps]) for o in OUTCOMES]
     round_plot = svg.stacked_columns(steps, stacks, "Outcome of each round", "attempts")
-    return ('<h2 id="plots">Plots</h2>' + speedup_figure([fs])
-            + figure("ACC by task category", tag_plot, "Share of tasks solved (after self-debugging) per task tag; a task counts under each "
-                               "of its tags.")
-            + figure("Outcome of each round", round_plot, "Every attempt by round: the first try, the k-th self-debug round after a wrong "
-                                 "answer, the k-th optimization round after a correct one. <i>faster</i> = correct "
-                                 "and faster than clang -O3 with the CI above 1."))
+    return ('<h2 id="plots">Plots</h2>' + speedup_figure([fs]) + tag_figure([run], ["ACC"])
+            + figure("Outcome of each round", round_plot, "Every attempt by round: the first try, the k-th self-debug "
+                     "round after a wrong answer, the k-th optimization round after a correct one. <i>faster</i> = "
+                     "correct and faster than clang -O3 with the CI above 1."))
 
 
 def _evolve_section(run: RunData) -> str:
@@ -420,12 +438,7 @@ def _cmp_plots(cmp: Comparison) -> str:
     series = [svg.Series(n, svg.PALETTE[i % len(svg.PALETTE)],
                          {t: svg.Interval(v, lo, hi) for t, v, lo, hi in speedup_points(r)})
               for i, (n, r) in enumerate(zip(cmp.names, cmp.runs))]
-    tags = sorted({tag for r in cmp.runs for tag, _, _ in acc_by_tag(r)})
-    per_run = [{tag: (k, n) for tag, k, n in acc_by_tag(r)} for r in cmp.runs]
-    bars = svg.percent_bars(tags, [(n, svg.PALETTE[i % len(svg.PALETTE)], [per_run[i].get(t, (0, 0)) for t in tags])
-                                   for i, n in enumerate(cmp.names)], "ACC by task category")
-    return ('<h2 id="plots">Plots</h2>' + speedup_figure(series)
-            + figure("ACC by task category", bars, "Share of tasks solved per tag, per run."))
+    return '<h2 id="plots">Plots</h2>' + speedup_figure(series) + tag_figure(cmp.runs, cmp.names)
 
 
 def _cmp_tasks(cmp: Comparison) -> str:

@@ -151,16 +151,24 @@ def level2_harness(task: Task) -> str:
     perturb = []
     for p in arrays:
         if p.dir in ("in", "inout"):
+            # Four random elements change, one of them to the top of its range, so repeats of
+            # extremum kernels (argmax, min/max) see a different answer too, not only sums.
+            lo_hi = _draw(p.elem, p.range, False).replace("nb_int(", "nb_hi(").replace("nb_uint(", "nb_hi_u(") \
+                .replace("nb_real(", "nb_hi_f(")
             perturb.append(
-                f"if (nb_{p.name}_len > 0) {p.name}[nb_next() % (uint64_t)nb_{p.name}_len] = "
-                f"{_draw(p.elem, p.range, False)};")
+                f"if (nb_{p.name}_len > 0) {{ for (int nb_j = 0; nb_j < 3; nb_j++) "
+                f"{p.name}[nb_next() % (uint64_t)nb_{p.name}_len] = {_draw(p.elem, p.range, False)}; "
+                f"{p.name}[nb_next() % (uint64_t)nb_{p.name}_len] = {lo_hi}; }}")
     report = [f'nb_check_{p.elem}("{p.name}", tag, {p.name}, nb_{p.name}_len);'
               for p in arrays if p.dir in ("inout", "out")]
     call = f"{task.function}({', '.join(p.name for p in params)})"
     if task.returns != "void":
-        decls.append(f"static double nb_ret_acc;")
-        call_stmt = f"nb_ret_acc = (double){call};"
-        report.append('{ char key[64]; snprintf(key, sizeof key, "ret.%s", tag); nb_put_f("out", key, nb_ret_acc); }')
+        # keep the return value in its own kind: integers compare exactly, floats with tolerance
+        kind = SCALARS[task.returns][1]
+        acc_t, put = {"f": ("double", "nb_put_f"), "u": ("uint64_t", "nb_put_u")}.get(kind, ("int64_t", "nb_put_i"))
+        decls.append(f"static {acc_t} nb_ret_acc;")
+        call_stmt = f"nb_ret_acc = ({acc_t}){call};"
+        report.append(f'{{ char key[64]; snprintf(key, sizeof key, "ret.%s", tag); {put}("out", key, nb_ret_acc); }}')
     else:
         call_stmt = f"{call};"
     free = [f"free({p.name});" for p in arrays]

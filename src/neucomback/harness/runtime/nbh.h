@@ -104,6 +104,11 @@ static double nb_real(double lo, double hi, int special) {
     return lo + (hi - lo) * u;
 }
 
+/* The top of a range (perturbations use it to move extrema). */
+static int64_t nb_hi(int64_t lo, int64_t hi) { (void)lo; return hi; }
+static uint64_t nb_hi_u(uint64_t lo, uint64_t hi) { (void)lo; return hi; }
+static double nb_hi_f(double lo, double hi, int special) { (void)lo; (void)special; return hi; }
+
 /* Length in [lo, hi]: empty (lo), length one, the maximum, then random. */
 static int64_t nb_len(int64_t lo, int64_t hi) {
     switch (nb_k) {
