@@ -195,3 +195,33 @@ def test_resume_after_sigkill_repeats_nothing(tmp_path) -> None:
     # flight at the kill (their reply never arrived) may have been made again
     assert all(bodies.count(b) == 1 for b in answered)
     assert len(bodies) - len(set(bodies)) <= 2  # at most --concurrency calls were in flight
+
+
+def test_budget_stops_the_run_cleanly_and_a_rerun_resumes(suite, evaluator, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Each call costs money (price table); a budget worth about two calls stops new work,
+    nothing half-done is recorded as a result, and a rerun with a larger budget finishes."""
+    from neucomback.models.accounting import Budget, Price
+
+    tasks = [suite.get("l1_gcd_u32"), suite.get("l1_sum_i32"), suite.get("l2_saxpy_f64")]
+    prices = {"openai:mock": Price(1000.0, 1000.0)}  # absurd prices make every call visible in $
+
+    def go(budget: Budget, run_dir: Path):  # type: ignore[no-untyped-def]
+        async def verify(task, target_name, asm, timing):  # type: ignore[no-untyped-def]
+            return await asyncio.to_thread(evaluator.verify, task, get_target(target_name), asm, timing=False)
+
+        with MockServer(lambda req: Response(text=fenced(llc_asm(ir_of(req))))) as srv:
+            prov = OpenAIProvider("mock", base_url=srv.base_url, retry=FAST_RETRY, prices=prices)
+            out = asyncio.run(run_tasks(tasks, X86, prov, verify, RunStore(run_dir), Prompt(), AgentConfig(0, 0),
+                                        concurrency=1, budget=budget))
+            return out, srv.request_count
+
+    first_cost = None
+    out, calls = go(Budget(0.0), tmp_path / "zero")
+    assert calls == 0 and out.stopped.startswith("budget") and out.results == []
+    out, calls = go(Budget(None), tmp_path / "probe")
+    first_cost = out.results[0]["cost_usd"]
+    assert first_cost > 0
+    out, calls = go(Budget(first_cost * 1.5), tmp_path / "run")
+    assert out.stopped.startswith("budget") and calls == 2 and len(out.results) == 2
+    out, calls = go(Budget(None), tmp_path / "run")
+    assert not out.stopped and calls == 1 and len(out.results) == 3

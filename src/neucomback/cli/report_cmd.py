@@ -146,7 +146,7 @@ def runs_list(
 
 def _run_entry(r: Any) -> dict[str, Any]:
     c = r.config
-    return {"run_dir": str(r.path), "command": c.get("command"), "model": c.get("model"), "target": c.get("target"),
+    return {"run_dir": str(r.home), "command": c.get("command"), "model": c.get("model"), "target": c.get("target"),
             "split": c.get("split"), "created": r.created, "complete": r.summary.get("complete"),
             "scripted": r.summary.get("scripted"), "evolve": r.evolve is not None, "summary": r.summary}
 
@@ -166,7 +166,7 @@ def _runs_table(runs: list[Any], root: Path) -> Table:
         flags = [f for f, on in (("[bold yellow]SCRIPTED[/]", s.get("scripted")), ("evolve", r.evolve is not None),
                                  ("[yellow]incomplete[/]", s.get("finished", 0) < s.get("tasks", 0)
                                   or bool(s.get("stopped")))) if on]
-        rel = str(r.path.relative_to(root)) if r.path != root else str(r.path)
+        rel = str(r.home.relative_to(root)) if r.home != root else str(r.home)
         started = time.strftime("%Y-%m-%d %H:%M", time.gmtime(r.created)) if r.created else "-"
         t.add_row(" ".join([rel, *flags]), str(c.get("model", "?")), f"{c.get('target', '?')}/{c.get('split', '?')}",
                   tasks_cell(s), fmt_value("pct", s.get("acc")), fmt_value("pct", s.get("acc_perf")),
@@ -194,7 +194,7 @@ def runs_show(run_dir: Path = typer.Argument(..., help="A run directory."), json
 def _task_lines(run: Any) -> Table:
     from ..report.fmt import speedup_ci
 
-    t = Table(title=f"{len(run.tasks)} task(s) in {run.path}")
+    t = Table(title=f"{len(run.tasks)} task(s) in {run.path}")  # an evolve run's: its featured rollout
     for col, right in (("task", False), ("level", True), ("outcome", False), ("rounds", True),
                        ("speedup [95% CI]", True), ("tokens", True), ("cost $", True), ("failed at", False)):
         t.add_column(col, justify="right" if right else "left")

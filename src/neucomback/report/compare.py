@@ -79,7 +79,7 @@ def comparison_json(cmp: Comparison) -> dict[str, Any]:
         metrics.append({"metric": m.key, "label": m.label, "values": vals,
                         "deltas": [fmt_delta(m.kind, vals[0], v) or None for v in vals]})
     return {
-        "runs": [{"name": n, "run_dir": str(r.path), "model": r.config.get("model"), "target": r.config.get("target"),
+        "runs": [{"name": n, "run_dir": str(r.home), "model": r.config.get("model"), "target": r.config.get("target"),
                   "split": r.config.get("split"), "summary": r.summary} for n, r in zip(cmp.names, cmp.runs)],
         "metrics": metrics,
         "flipped": [t.task_id for t in cmp.tasks if t.flipped],

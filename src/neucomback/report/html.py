@@ -19,8 +19,8 @@ from . import svg
 from .compare import Comparison
 from .diff import side_by_side, stats
 from .fmt import METRICS, date, fmt_delta, fmt_value, speedup, speedup_ci, tasks_cell
-from .load import (OUTCOMES, EpochPoint, RoundRecord, RunData, TaskRecord, acc_by_tag, evolve_curve,
-                   round_outcomes, speedup_points)
+from . import evolve
+from .load import OUTCOMES, RoundRecord, RunData, TaskRecord, acc_by_tag, round_outcomes, speedup_points
 from .provenance import provenance_rows
 
 CSS = """
@@ -78,6 +78,8 @@ dl.gloss{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;font-si
 dl.gloss dt{font-weight:600}dl.gloss dd{margin:0;color:var(--muted)}
 footer{margin-top:40px;color:var(--muted);font-size:12.5px}
 tr.flip td{background:#fff8e1}
+pre.udiff .add{background:#d4f7dc;display:inline-block;width:100%}
+pre.udiff .del{background:#ffdcd7;display:inline-block;width:100%}
 """
 
 
@@ -146,8 +148,9 @@ def outcome_badge(result: dict[str, Any] | None) -> str:
 def _header(run: RunData, ref_note: str) -> str:
     c, s = run.config, run.summary
     parts = [f"<h1>neucomback report: {escape(run.label)}</h1>",
-             f'<p class="lede">{_what_this_is(c)} Run directory <code>{escape(str(run.path))}</code>; '
-             f"started {escape(date(run.created))}; report made {escape(date(time.time()))}.</p>"]
+             f'<p class="lede">{_what_this_is(c)} Run directory <code>{escape(str(run.home))}</code>'
+             + (f" (tasks below: rollout <code>{escape(str(run.path.relative_to(run.home)))}</code>)" if run.root else "")
+             + f"; started {escape(date(run.created))}; report made {escape(date(time.time()))}.</p>"]
     if s.get("scripted"):
         parts.append('<div class="banner scripted">SCRIPTED run: the replies were canned by a script, not '
                      "written by a model. These numbers say nothing about any model.</div>")
@@ -264,20 +267,61 @@ def _run_plots(run: RunData) -> str:
 
 
 def _evolve_section(run: RunData) -> str:
-    curve = evolve_curve(run.evolve)
-    pts = [(float(e.epoch), e.score, e.accepted) for e in curve if e.score is not None]
-    plot = svg.line_chart(pts, "Validation score by epoch", "epoch", "validation score")
-    diffs = "".join(_epoch_diff(e) for e in curve if e.accepted and e.diff)
-    return ('<h2 id="evolve">Prompt evolution</h2>'
-            + figure("Validation score by epoch", plot, "Validation score of the prompt proposed in each epoch; filled points were accepted.")
-            + (f"<h3>Accepted prompt changes</h3>{diffs}" if diffs else '<p class="note">No accepted prompt diffs '
-               "recorded in evolve.json.</p>"))
+    """The validation curve by epoch, the decision on each epoch's prompt, accepted diffs and
+    the final test comparison (when the evolve run made one)."""
+    curve = evolve.evolve_curve(run.evolve)
+    metrics = [(label, key) for key, label in evolve.CURVE_METRICS if any(key in e.scores for e in curve)]
+    if metrics:
+        series = [(label, svg.PALETTE[i], [(float(e.epoch), e.scores[key]) for e in curve if key in e.scores])
+                  for i, (label, key) in enumerate(metrics)]
+    else:
+        series = [("score", svg.PALETTE[0], [(float(e.epoch), e.score) for e in curve if e.score is not None])]
+    filled = {float(e.epoch) for e in curve if e.accepted or e.decision == "baseline"}
+    plot = svg.line_chart(series, filled, "Validation score by epoch", "epoch", "validation score")
+    diffs = evolve.accepted_diffs(run.home, curve)
+    parts = ['<h2 id="evolve">Prompt evolution</h2>',
+             figure("Validation score by epoch", plot, "Scores of each epoch's prompt on the validation split; "
+                    "solid markers: the baseline and accepted prompts, hollow: prompts that were not accepted."),
+             _epoch_table(curve), "<h3>Accepted prompt changes</h3>",
+             "".join(_epoch_diff(e) for e in diffs) or '<p class="note">No prompt change was accepted.</p>',
+             _final_table(evolve.final_rows(run.evolve or {}))]
+    return "".join(parts)
 
 
-def _epoch_diff(e: EpochPoint) -> str:
+def _epoch_table(curve: list[evolve.EpochPoint]) -> str:
+    rows = [[str(e.epoch), escape(e.prompt or "-"),
+             *[escape(fmt_value("pct", e.scores.get(k))) for k, _ in evolve.CURVE_METRICS],
+             escape(e.decision or ("accepted" if e.accepted else "-")), escape(e.best or "-")] for e in curve]
+    return table(["epoch", "prompt", *[label for _, label in evolve.CURVE_METRICS], "decision", "best after"],
+                 rows, {0, 2, 3, 4})
+
+
+def _final_table(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return ""
+    cols = [("acc", "ACC", "pct"), ("acc_first", "ACC@first", "pct"), ("acc_perf_first", "ACC+Perf (first)", "pct"),
+            ("acc_perf", "ACC+Perf", "pct"), ("geomean_speedup", "geomean speedup", "speedup"),
+            ("cost_usd", "cost $", "usd")]
+    body = [[escape(str(r.get("role"))), escape(str(r.get("prompt", "-"))), str(r.get("tasks", "-")),
+             *[escape(fmt_value(kind, r.get(k))) for k, _, kind in cols]] for r in rows]
+    return ("<h3>Final test: initial vs selected prompt</h3>"
+            + table(["", "prompt", "tasks", *[c[1] for c in cols]], body, set(range(2, 3 + len(cols)))))
+
+
+def _epoch_diff(e: evolve.EpochPoint) -> str:
     score = "-" if e.score is None else f"{e.score:.4g}"
-    return details(anchor("epoch", str(e.epoch)), f"Epoch {e.epoch}: score {escape(score)} {escape(e.label)}",
-                   pre(e.diff))
+    return details(anchor("epoch", str(e.epoch)), f"Epoch {e.epoch}: {escape(e.prompt)} accepted (score "
+                   f"{escape(score)})", _unified(e.diff) if e.diff else '<p class="note">no diff recorded</p>')
+
+
+def _unified(diff: str) -> str:
+    """A unified diff with added/removed lines coloured."""
+    lines = []
+    for line in diff.splitlines():
+        cls = "add" if line.startswith("+") and not line.startswith("+++") else \
+            "del" if line.startswith("-") and not line.startswith("---") else ""
+        lines.append(f'<span class="{cls}">{escape(line)}</span>' if cls else escape(line))
+    return '<pre class="udiff">' + "\n".join(lines) + "</pre>"
 
 
 # -- run report: tasks -----------------------------------------------------------------------
@@ -467,7 +511,7 @@ def _cmp_runs(cmp: Comparison) -> str:
     for n, r in zip(cmp.names, cmp.runs):
         prov, _ = provenance_rows(r)
         p = dict(prov)
-        rows.append([escape(n), escape(str(r.path)), escape(r.label), escape(date(r.created)),
+        rows.append([escape(n), escape(str(r.home)), escape(r.label), escape(date(r.created)),
                      escape(p.get("neucomback version", "?")), escape(p.get("CPU", "?"))])
     return ('<h2 id="runs">Runs</h2>' + summary_table(list(zip(cmp.names, [r.summary for r in cmp.runs])))
             + table(["name", "directory", "what", "started", "version", "CPU"], rows))

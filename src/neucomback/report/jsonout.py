@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..store import _safe
-from .load import RunData, TaskRecord, acc_by_tag, evolve_curve, round_outcomes
+from .evolve import evolve_curve
+from .load import RunData, TaskRecord, acc_by_tag, round_outcomes
 from .provenance import effective_provenance
 
 
@@ -38,7 +39,8 @@ def report_json(run: RunData, outputs: dict[str, str | None]) -> dict[str, Any]:
     """The report as one JSON-able dict; `outputs` names the files written (html, markdown)."""
     prov, note = effective_provenance(run.provenance, run.config.get("target"))
     return {
-        "run_dir": str(run.path),
+        "run_dir": str(run.home),
+        "rollout_dir": str(run.path) if run.root else None,
         "outputs": outputs,
         "config": run.config,
         "summary": run.summary,

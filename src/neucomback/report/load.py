@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from . import evolve
 from .metrics import summarize
 
 STEP_FIRST = "first try"
@@ -92,16 +93,23 @@ class RunData:
     created: float | None = None
     evolve: Any = None
     meta: dict[str, Any] = field(default_factory=dict)
+    root: Path | None = None    # an evolve run's directory; `path` is then its featured rollout
+
+    @property
+    def home(self) -> Path:
+        """The directory the user named (the run, or the evolve run holding it)."""
+        return self.root or self.path
 
     @property
     def name(self) -> str:
-        return self.path.name or str(self.path)
+        return self.home.name or str(self.home)
 
     @property
     def label(self) -> str:
         """"llc:O3 on x86_64, test split": what the run is, in words."""
         c = self.config
-        return f"{c.get('model', '?')} on {c.get('target', '?')}, {c.get('split', '?')} split"
+        base = f"{c.get('model', '?')} on {c.get('target', '?')}, {c.get('split', '?')} split"
+        return f"evolve: {base}, prompt {c.get('prompt', '?')}" if self.root else base
 
 
 def is_run_dir(path: Path) -> bool:
@@ -114,7 +122,7 @@ def find_runs(root: Path, depth: int = 3) -> list[Path]:
     found: list[Path] = []
 
     def walk(d: Path, left: int) -> None:
-        if is_run_dir(d):
+        if is_run_dir(d) or evolve.is_evolve_dir(d):
             found.append(d)
             return
         if left == 0:
@@ -184,9 +192,12 @@ def _stored_summary(path: Path) -> dict[str, Any]:
 
 
 def load_run(path: Path | str, with_rounds: bool = True) -> RunData:
-    """Read a run directory. UsageError if it is not one (no run.sqlite). Without rounds
-    (for listings) the attempts, which hold every prompt and reply, are not read."""
+    """Read a run directory (bench, or evolve: see report/evolve.py). UsageError if it is
+    neither. Without rounds (for listings) the attempts, which hold every prompt and reply,
+    are not read."""
     path = Path(path)
+    if not is_run_dir(path) and evolve.is_evolve_dir(path):
+        return _load_evolve(path, with_rounds)
     if not is_run_dir(path):
         raise UsageError(f"{path} is not a run directory (no run.sqlite); make one with `neucomback bench`")
     con = _connect(path)
@@ -201,6 +212,21 @@ def load_run(path: Path | str, with_rounds: bool = True) -> RunData:
     return RunData(path, config, run_summary(config, list(results.values()), _stored_summary(path)), tasks,
                    meta.get("provenance"), meta.get("provenance_resumes") or [], meta.get("created"), _evolve(path),
                    {k: v for k, v in meta.items() if k not in ("config", "summary", "provenance")})
+
+
+def _load_evolve(root: Path, with_rounds: bool) -> RunData:
+    """An evolve run as its featured rollout, with the evolve settings as its config."""
+    doc = evolve.read_doc(root)
+    best = evolve.best_prompt(doc)
+    featured = evolve.featured_rollout(root, best)
+    if featured is None:
+        raise UsageError(f"{root} is an evolve run without a finished evaluation yet; report it later")
+    run = load_run(featured, with_rounds)
+    run.config = {**evolve.settings(root, doc), "command": "evolve", "split": featured.parent.name,
+                  "prompt": run.config.get("prompt") or best, "rollout": str(featured.relative_to(root))}
+    run.summary = run_summary(run.config, [t.result for t in run.tasks if t.result], _stored_summary(featured))
+    run.root, run.evolve = root, doc or None
+    return run
 
 
 def _read_json(p: Path) -> dict[str, Any]:
@@ -286,52 +312,3 @@ def speedup_points(run: RunData) -> list[tuple[str, float, float | None, float |
             pts.append((t.task_id, r["speedup"], r.get("ci_low"), r.get("ci_high")))
     return pts
 
-
-@dataclass
-class EpochPoint:
-    """One epoch of an evolve run: validation score, whether its prompt was accepted, and the
-    accepted prompt's diff against its parent (may be empty)."""
-
-    epoch: int
-    score: float | None
-    accepted: bool
-    diff: str = ""
-    label: str = ""
-
-
-_SCORE_KEYS = ("valid_score", "validation_score", "val_score", "score", "valid_acc", "val_acc", "acc",
-               "accuracy", "metric", "value")
-_NEST_KEYS = ("validation", "valid", "val")
-_DIFF_KEYS = ("prompt_diff", "diff", "accepted_diff")
-
-
-def _score(d: dict[str, Any]) -> float | None:
-    for k in _SCORE_KEYS:
-        if isinstance(d.get(k), (int, float)) and not isinstance(d.get(k), bool):
-            return float(d[k])
-    for k in _NEST_KEYS:  # {"validation": {"acc": 0.5, ...}}
-        if isinstance(d.get(k), dict):
-            return _score(d[k])
-        if isinstance(d.get(k), (int, float)) and not isinstance(d.get(k), bool):
-            return float(d[k])
-    return None
-
-
-def evolve_curve(data: Any) -> list[EpochPoint]:
-    """Per-epoch points from evolve.json, read tolerantly: a list of epochs, or an object with
-    `epochs` (or `history`/`curve`); each epoch an object with an epoch number, a validation
-    score (`valid_score`, `score`, `acc`, ... or nested under `validation`), `accepted` and a
-    prompt diff (`prompt_diff`/`diff`). Unknown shapes give []: the report then omits the plot."""
-    if isinstance(data, dict):
-        data = next((data[k] for k in ("epochs", "history", "curve") if isinstance(data.get(k), list)), [])
-    if not isinstance(data, list):
-        return []
-    out = []
-    for i, e in enumerate(data):
-        if not isinstance(e, dict):
-            continue
-        diff = next((e[k] for k in _DIFF_KEYS if isinstance(e.get(k), str)), "")
-        ep = e.get("epoch", i)
-        out.append(EpochPoint(int(ep) if isinstance(ep, (int, float)) else i, _score(e), bool(e.get("accepted")),
-                              diff, str(e.get("prompt") or e.get("name") or "")))
-    return out

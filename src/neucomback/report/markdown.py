@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..store import _safe
+from . import evolve
 from .compare import Comparison
 from .fmt import METRICS, date, fmt_delta, fmt_value, speedup_ci, tasks_cell
 from .load import OUTCOMES, RunData, acc_by_tag, round_outcomes
@@ -50,7 +51,7 @@ def render_markdown(run: RunData, out_path: Path) -> str:
     out = [f"# neucomback report: {run.label}\n",
            f"Each task's LLVM IR was given to **{run.config.get('model', '?')}**; its assembly was verified against "
            "the C reference and correct Level 2 answers were timed against clang -O3. "
-           f"Run directory `{run.path}`, started {date(run.created)}.\n"]
+           f"Run directory `{run.home}`, started {date(run.created)}.\n"]
     if s.get("scripted"):
         out.append("> **SCRIPTED run: canned replies, not a model's output.**\n")
     if s.get("stopped") or any(t.result is None for t in run.tasks):
@@ -58,10 +59,21 @@ def render_markdown(run: RunData, out_path: Path) -> str:
     out += ["## Headline numbers\n", summary_rows([(run.label, s)]),
             "\nOutcomes: " + (", ".join(f"{k} {v}" for k, v in (s.get("outcomes") or {}).items()) or "-") + "\n",
             "\n" + "\n".join(f"- **{m.label}**: {m.gloss}" for m in METRICS) + "\n",
-            "\n## Outcome of each round\n", _round_table(run), "\n## ACC by task category\n", _tag_table(run),
+            _evolve_md(run), "\n## Outcome of each round\n", _round_table(run), "\n## ACC by task category\n", _tag_table(run),
             "\n## Tasks\n", _task_table(run, out_path.parent), "\n## Provenance\n", _prov(run),
             "\n_Plots are in the HTML report (`neucomback report RUN_DIR`)._\n"]
     return "\n".join(out)
+
+
+def _evolve_md(run: RunData) -> str:
+    """The epoch table of an evolve run ("" for other runs)."""
+    if run.evolve is None:
+        return ""
+    curve = evolve.evolve_curve(run.evolve)
+    rows = [[e.epoch, e.prompt or "-", *[fmt_value("pct", e.scores.get(k)) for k, _ in evolve.CURVE_METRICS],
+             e.decision or ("accepted" if e.accepted else "-"), e.best or "-"] for e in curve]
+    return "\n## Prompt evolution (validation split)\n\n" + md_table(
+        ["epoch", "prompt", *[label for _, label in evolve.CURVE_METRICS], "decision", "best after"], rows, {0, 2, 3, 4})
 
 
 def _round_table(run: RunData) -> str:

@@ -47,7 +47,7 @@ def reference_flags(target_name: str) -> dict[str, str]:
 
     t = get_target(target_name)
     return {"clang": " ".join(["clang", *t.clang_flags, "-O3", "-ffp-contract=off"]),
-            "ir": " ".join(["clang", *t.clang_flags, "-O3", "-ffp-contract=off", "-S", "-emit-llvm"]),
+            "ir": " ".join(["clang", *t.clang_flags, "-O3", "-ffp-contract=off", "-S", "-emit-llvm", "-fno-ident"]),
             "llc": " ".join(["llc", *t.llc_flags, "-O3"])}
 
 
@@ -139,6 +139,7 @@ def provenance_rows(run: Any) -> tuple[list[tuple[str, str]], str]:
         *[(f"tool: {k}", v or "missing") for k, v in tools.items()],
         ("seeds", ", ".join(f"{k}={v}" for k, v in (prov.get("seeds") or {}).items())
          + f", sampling seed={(c.get('params') or {}).get('seed')}"),
+        ("command line", " ".join(prov.get("argv") or []) or "-"),
         ("run started", date(run.created)),
         ("provenance recorded", str(prov.get("recorded_at", "-"))),
         ("resumed sessions", ", ".join(str(p.get("recorded_at")) for p in run.provenance_resumes) or "none"),

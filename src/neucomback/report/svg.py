@@ -221,31 +221,36 @@ def _lin_ticks(ymax: float, n: int = 5) -> list[float]:
 
 # -- line chart ------------------------------------------------------------------------
 
-def line_chart(points: list[tuple[float, float, bool]], title: str, x_label: str, y_label: str) -> str:
-    """A line through (x, y) points; points flagged True are drawn filled (e.g. accepted)."""
-    if not points:
+def line_chart(series: list[tuple[str, str, list[tuple[float, float]]]], filled: set[float], title: str,
+               x_label: str, y_label: str) -> str:
+    """Lines through (x, y) points, one per (name, colour, points) series; markers at x values
+    in `filled` are solid (e.g. accepted epochs), the others hollow."""
+    pts = [p for _, _, ps in series for p in ps]
+    if not pts:
         return empty(title, "no points to plot")
     left, right, top, bottom, h = 60.0, 20.0, 34.0, 44.0, 260.0
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    x0, x1 = min(xs), max(xs) if max(xs) > min(xs) else min(xs) + 1
+    xs, ys = sorted({p[0] for p in pts}), [p[1] for p in pts]
+    x0, x1 = xs[0], xs[-1] if xs[-1] > xs[0] else xs[0] + 1
     y0, y1 = min(ys), max(ys)
     pad = (y1 - y0) * 0.1 or 0.05
     y0, y1 = y0 - pad, y1 + pad
     px = lambda x: left + (WIDTH - left - right) * (x - x0) / (x1 - x0)  # noqa: E731
     py = lambda y: top + (h - top - bottom) * (1 - (y - y0) / (y1 - y0))  # noqa: E731
-    body = _legend([("accepted", PALETTE[2]), ("rejected", "#fff")], left, 14)
+    body = _legend([(n, c) for n, c, _ in series], left, 14)
     for k in range(5):
         y = y0 + (y1 - y0) * k / 4
         body.append(f'<line x1="{left}" x2="{WIDTH - right}" y1="{py(y):.1f}" y2="{py(y):.1f}" stroke="#ddd" stroke-width="0.6"/>')
         body.append(_text(left - 6, py(y) + 4, f"{y:.3g}", "end"))
-    path = " ".join(f"{'M' if i == 0 else 'L'}{px(x):.1f},{py(y):.1f}" for i, (x, y, _) in enumerate(points))
-    body.append(f'<path d="{path}" fill="none" stroke="{PALETTE[0]}" stroke-width="1.8"/>')
-    for x, y, flag in points:
-        fill = PALETTE[2] if flag else "#fff"
-        body.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="4.5" fill="{fill}" stroke="{PALETTE[0]}" '
-                    f'stroke-width="1.5"><title>{escape(f"{x_label} {x:g}: {y:.4g}")}'
-                    f"{' (accepted)' if flag else ''}</title></circle>")
+    for x in xs:
         body.append(_text(px(x), h - bottom + 16, f"{x:g}", "middle"))
+    for name, color, ps in series:
+        ps = sorted(ps)
+        path = " ".join(f"{'M' if i == 0 else 'L'}{px(x):.1f},{py(y):.1f}" for i, (x, y) in enumerate(ps))
+        body.append(f'<path d="{path}" fill="none" stroke="{color}" stroke-width="1.8"/>')
+        for x, y in ps:
+            fill = color if x in filled else "#fff"
+            body.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="4.5" fill="{fill}" stroke="{color}" '
+                        f'stroke-width="1.5"><title>{escape(f"{name}, {x_label} {x:g}: {y:.4g}")}</title></circle>')
     body.append(_text((left + WIDTH - right) / 2, h - 10, x_label, "middle", 'font-weight="600"'))
     body.append(_text(14, top + (h - top - bottom) / 2, y_label, "middle",
                       f'transform="rotate(-90 14 {top + (h - top - bottom) / 2:.1f})"'))
