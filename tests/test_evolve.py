@@ -187,8 +187,8 @@ def test_review_in_the_wrong_format_applies_nothing(mini_suite: Path, tmp_path: 
 # -- resume and budget -------------------------------------------------------------------------
 
 def _fresh_cache(tmp: Path) -> dict[str, str]:
-    """An environment with its own response cache (request counts must not see other tests'
-    replies) but the session's built IR, harnesses and references (no rebuild)."""
+    """An environment with its own response cache (spending must not see other tests' replies)
+    but the session's built IR, harnesses and references (no rebuild)."""
     src = Path(os.environ["NEUCOMBACK_CACHE"])
     dst = tmp / "cache"
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns("responses*"))
@@ -228,13 +228,14 @@ def _body(request: dict[str, Any]) -> str:
 
 
 def test_resume_after_kill_repeats_no_request(mini_suite: Path, tmp_path: Path) -> None:
-    args = ("--epochs", "1", "--batch-size", "2")
+    """SIGKILL after the first step is recorded; the rerun asks nothing already answered. With
+    --no-cache: the run directory alone (state, step stores) must make the rerun free."""
+    args = ("--epochs", "1", "--batch-size", "2", "--no-cache")
     run_dir = tmp_path / "run"
-    env = _fresh_cache(tmp_path)
     gate = Gate(Tutor(), run_dir)
     with MockServer(gate) as srv:
         cmd = evolve_cmd(mini_suite, srv.base_url, run_dir, *args)
-        proc = subprocess.Popen([*cmd, "--json"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+        proc = subprocess.Popen([*cmd, "--json"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                 start_new_session=True)
         try:
             assert gate.held.wait(180), proc.stderr.read().decode()[-3000:]  # type: ignore[union-attr]
@@ -245,15 +246,11 @@ def test_resume_after_kill_repeats_no_request(mini_suite: Path, tmp_path: Path) 
         assert _steps_done(run_dir) == 1
         before = list(gate.answered)
         gate.closed = False
-        resumed = ok_json(cmd, env)
+        resumed = ok_json(cmd)
         after = gate.answered[len(before):]
-    # the same run without a kill, from an empty response cache; the same build cache, since
-    # verifier feedback names the harness object's path
-    for f in Path(env["NEUCOMBACK_CACHE"]).glob("responses*"):
-        f.unlink()
-    with MockServer(Tutor()) as srv2:
+    with MockServer(Tutor()) as srv2:  # the same run, never killed
         whole_dir = tmp_path / "whole"
-        whole = ok_json(evolve_cmd(mini_suite, srv2.base_url, whole_dir, *args), env)
+        whole = ok_json(evolve_cmd(mini_suite, srv2.base_url, whole_dir, *args))
         uninterrupted = [_body(r) for r in srv2.requests]
     assert not set(before) & set(after)  # nothing answered before the kill was asked again
     assert Counter(before + after) == Counter(uninterrupted)  # and together: exactly one clean run's calls

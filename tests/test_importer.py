@@ -183,3 +183,15 @@ def test_level2_kernel_that_skips_repetitions_is_caught(imported, evaluator, to_
     v = evaluator.verify(task, get_target("x86_64"), to_asm(cheat), timing=False)
     assert v.upstream_correct is True
     assert not v.correct and v.failure_stage == "check"
+
+
+def test_reimporting_one_level_keeps_the_other(imported, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out, _, _ = imported
+    copy = tmp_path / "suite"
+    shutil.copytree(out, copy)
+    summary = import_neucomback(FIXTURE, copy, levels=(2,), limit=1)
+    assert [o.upstream_id for o in summary.outcomes] == ["vadd"]
+    suite = load_suite(copy)
+    assert len(suite.select(level=1)) == 3 and [t.id for t in suite.select(level=2)] == ["l2_tsvc_vadd"]
+    manifest = json.loads((copy / "IMPORT.json").read_text())
+    assert sorted(o["upstream_id"] for o in manifest["outcomes"]) == ["11", "22", "33", "44", "vadd"]

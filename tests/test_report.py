@@ -169,12 +169,12 @@ def test_report_of_a_run_without_recorded_provenance_computes_it(runs: dict[str,
     assert "did not record its provenance" in (old / "report.html").read_text()
 
 
-def test_evolve_runs_show_the_validation_curve_and_accepted_diffs(runs: dict[str, Path], tmp_path: Path) -> None:
+def test_evolve_json_beside_a_run_adds_the_curve_and_diffs(runs: dict[str, Path], tmp_path: Path) -> None:
     ev = tmp_path / "ev"
     shutil.copytree(runs["good"], ev)
     epochs = [{"epoch": 0, "valid_score": 0.40, "accepted": True, "prompt_diff": "+ use lea for address math"},
               {"epoch": 1, "valid_score": 0.35, "accepted": False},
-              {"epoch": 2, "validation": {"acc": 0.55}, "accepted": True, "prompt_diff": "- old rule\n+ new <rule>"}]
+              {"epoch": 2, "score": 0.55, "accepted": True, "prompt_diff": "- old rule\n+ new <rule>"}]
     (ev / "evolve.json").write_text(json.dumps({"epochs": epochs}))
     doc = json.loads(cli("report", ev, "--json").stdout)
     assert [e["score"] for e in doc["evolve"]] == [0.40, 0.35, 0.55]
@@ -182,6 +182,47 @@ def test_evolve_runs_show_the_validation_curve_and_accepted_diffs(runs: dict[str
     assert 'id="evolve"' in html and "Validation score by epoch" in html
     assert "+ new &lt;rule&gt;" in html and "use lea for address math" in html
     assert_self_contained(ev / "report.html")
+
+
+def make_evolve_dir(good: Path, root: Path) -> Path:
+    """An evolve run directory as evolve/loop.py lays it out (evolve.json, prompts/, eval/),
+    with recorded rollouts borrowed from a bench run."""
+    from neucomback.agent.prompts import Prompt
+
+    Prompt(name="initial").save(root / "prompts" / "initial.toml")
+    Prompt(name="e1", parent="initial", correctness="- Keep rsp 16-byte aligned at calls.\n").save(
+        root / "prompts" / "e1.toml")
+    Prompt(name="e2", parent="e1", correctness="- Do not emit AVX.\n").save(root / "prompts" / "e2.toml")
+    shutil.copytree(good, root / "eval" / "valid" / "initial")
+    shutil.copytree(good, root / "eval" / "test" / "e1")
+    score = lambda acc: {"acc": acc, "acc_first": acc / 2, "tasks": 2.0}  # noqa: E731
+    doc = {"schema": 1, "command": "evolve", "scripted": True,
+           "settings": {"model": "openai:mock", "suite": "builtin", "target": "x86_64", "epochs": 2},
+           "epochs": [{"epoch": 0, "prompt": "initial", "valid": score(0.5), "decision": "baseline", "best": "initial"},
+                      {"epoch": 1, "prompt": "e1", "valid": score(1.0), "decision": "accepted", "best": "e1"},
+                      {"epoch": 2, "prompt": "e2", "valid": score(0.5), "decision": "rolled back", "best": "e1"}],
+           "best": {"prompt": "e1", "file": "best_prompt.toml", "valid": score(1.0)},
+           "final": {"initial": {"prompt": "initial", "tasks": 2, "acc": 0.5}, "best": {"prompt": "e1", "tasks": 2,
+                                                                                     "acc": 1.0}},
+           "stopped": "", "complete": True}
+    (root / "evolve.json").write_text(json.dumps(doc))
+    return root
+
+
+def test_an_evolve_run_directory_is_reported_and_listed(runs: dict[str, Path], tmp_path: Path) -> None:
+    ev = make_evolve_dir(runs["good"], tmp_path / "runs" / "evo")
+    doc = json.loads(cli("report", ev, "--json", "--markdown", tmp_path / "evo.md").stdout)
+    assert doc["run_dir"] == str(ev) and doc["rollout_dir"] == str(ev / "eval" / "test" / "e1")
+    assert doc["config"]["command"] == "evolve" and doc["config"]["model"] == "openai:mock"
+    assert [e["decision"] for e in doc["evolve"]] == ["baseline", "accepted", "rolled back"]
+    html = (ev / "report.html").read_text()
+    assert "Final test: initial vs selected prompt" in html and "rolled back" in html
+    # the accepted epoch's diff is computed from the saved prompt versions
+    assert "+- Keep rsp 16-byte aligned at calls." in html and "Do not emit AVX" not in html
+    assert_self_contained(ev / "report.html")
+    assert "## Prompt evolution" in (tmp_path / "evo.md").read_text()
+    listed = json.loads(cli("runs", tmp_path / "runs", "--json").stdout)
+    assert [(Path(r["run_dir"]).name, r["command"]) for r in listed] == [("evo", "evolve")]  # not its rollouts
 
 
 def test_report_rejects_a_directory_that_is_not_a_run(tmp_path: Path) -> None:
@@ -248,10 +289,12 @@ def test_side_by_side_diff() -> None:
 
 
 def test_evolve_curve_reads_several_shapes() -> None:
-    from neucomback.report.load import evolve_curve
+    from neucomback.report.evolve import evolve_curve
 
     assert [e.score for e in evolve_curve([{"score": 1}, {"acc": 0.5}])] == [1.0, 0.5]
     assert evolve_curve({"history": [{"epoch": 3, "val": 0.2, "accepted": True}]})[0].epoch == 3
+    loop = evolve_curve({"epochs": [{"epoch": 1, "valid": {"acc": 0.5, "acc_perf": 0.25}, "decision": "accepted"}]})
+    assert loop[0].score == 0.5 and loop[0].accepted and loop[0].scores["acc_perf"] == 0.25
     assert evolve_curve("nonsense") == [] and evolve_curve({"epochs": 5}) == []
 
 

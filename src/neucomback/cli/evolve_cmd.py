@@ -56,12 +56,13 @@ def _evolve(**a: Any) -> None:
     from .session import make_model
 
     settings, splits, target = _plan(a)
+    provider = make_model(a)  # a bad --model fails before anything is created on disk
     run_dir = a["run_dir"] or Path("runs") / _slug(f"evolve-{a['model']}-{target.name}")
     state, resumed = EvolveState.open(run_dir, settings.config(splits.ids()), RESUME_KEYS)
-    say = (lambda m: None) if a["json_out"] else (lambda m: err_console.print(m, highlight=False, markup=False))
+    say = (lambda m: None) if a["json_out"] else (  # plain text: model names like openai:x: are no emoji
+        lambda m: err_console.print(m, highlight=False, markup=False, emoji=False))
     if resumed:
         say(f"resuming {run_dir}: {len(state.data['steps'])} step(s) already finished")
-    provider = make_model(a)
     if getattr(provider, "scripted", False):
         say("SCRIPTED replies: these results are not a model's output.")
     if a["unsafe"]:
@@ -105,14 +106,16 @@ def _plan(a: dict[str, Any]) -> tuple[Any, Any, Any]:
 def _print_report(doc: dict[str, Any], run_dir: Path) -> None:
     from ..evolve.final import distribution_text
 
-    console.print(curve_table(doc))
+    if doc["epochs"]:  # a run stopped before its baseline has no curve and no best prompt yet
+        console.print(curve_table(doc))
+        console.print(f"best prompt: {run_dir / doc['best']['file']} ({doc['best']['prompt']})", highlight=False)
     if doc.get("final"):
         console.print(final_table(doc))
         _print_speedups(doc["final"], distribution_text)
-    console.print(f"best prompt: {run_dir / doc['best']['file']} ({doc['best']['prompt']}); "
-                  f"log: {run_dir / 'log'}; spent ${doc['spent_usd']:.4f}", highlight=False)
+    console.print(f"log: {run_dir / 'log'}; spent ${doc['spent_usd']:.4f}", highlight=False)
     if doc["stopped"]:
-        console.print(f"[yellow]stopped early:[/] {doc['stopped']}. Rerun the same command to resume.")
+        console.print(f"stopped early: {doc['stopped']}. Rerun the same command to resume.", style="yellow",
+                      highlight=False, markup=False, emoji=False)
 
 
 def _print_speedups(final: dict[str, Any], text: Any) -> None:

@@ -30,8 +30,13 @@ MAX_INSIGHT_CHARS = 400
 SYSTEM = ("You are a senior compiler engineer. You study how an LLM compiler backend that translates LLVM IR to "
           "assembly worked through one task, and you distil lessons that help it on *other* tasks.")
 
-DEBUG_ASK = """Analyse this self-debugging trace: the model's first assembly for `{function}` ({target}) failed \
-verification and a later round fixed it.
+DEBUG_INTRO = """Analyse this self-debugging trace: the model's first assembly for `{function}` ({target}) failed \
+verification and a later round fixed it."""
+
+OPT_INTRO = """Analyse this optimization trace: the model's assembly for `{function}` ({target}) was correct, and \
+later rounds made it faster than that first correct version (speedups are vs clang -O3)."""
+
+TRACE = """
 
 LLVM IR (excerpt):
 ```llvm
@@ -41,24 +46,15 @@ LLVM IR (excerpt):
 {rounds}
 
 Answer in exactly this format, and nothing else:
-ROUND <k>: <for every failed round k: what was wrong and why>
+"""
+
+DEBUG_FORMAT = """ROUND <k>: <for every failed round k: what was wrong and why>
 FIX: <what changed in the round that passed>
 INSIGHTS:
 1. <a general, reusable guideline that would have prevented the error on other functions>
 2. <...> (at most {n}; each one line; no task-specific names)"""
 
-OPT_ASK = """Analyse this optimization trace: the model's assembly for `{function}` ({target}) was correct, and \
-later rounds made it faster than that first correct version (speedups are vs clang -O3).
-
-LLVM IR (excerpt):
-```llvm
-{ir}
-```
-
-{rounds}
-
-Answer in exactly this format, and nothing else:
-BOTTLENECKS: <what limited the speed of the first correct version>
+OPT_FORMAT = """BOTTLENECKS: <what limited the speed of the first correct version>
 TRANSFORMATIONS: <which changes made it faster>
 SITUATIONAL: <which of those only pay off in particular situations, and which>
 INSIGHTS:
@@ -96,8 +92,8 @@ def rounds_text(trace: Trace) -> str:
 
 def analysis_messages(trace: Trace, target: Target) -> list[Message]:
     """The chat that asks for the analysis of one trace."""
-    template = DEBUG_ASK if trace.kind == "debug" else OPT_ASK
-    ask = template.format(function=trace.function, target=target.name, ir=trace.ir, rounds=rounds_text(trace),
+    intro, answer = (DEBUG_INTRO, DEBUG_FORMAT) if trace.kind == "debug" else (OPT_INTRO, OPT_FORMAT)
+    ask = (intro + TRACE + answer).format(function=trace.function, target=target.name, ir=trace.ir, rounds=rounds_text(trace),
                           n=MAX_INSIGHTS)
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": ask}]
 

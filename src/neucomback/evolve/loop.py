@@ -130,6 +130,7 @@ class Evolver:
         step_id = f"e{epoch}-b{batch_no}"
         done = self.state.step(step_id)
         if done is not None:  # finished in an earlier run: take its result, call nothing
+            self.scripted = self.scripted or bool(done.get("scripted"))
             self.env.say(f"{step_id}: finished earlier -> prompt {done['prompt']}")
             return self._load_prompt(done["prompt"])
         rollout = await self.runner.run(batch, current, self.run_dir / "steps" / step_id, step_id)
@@ -142,7 +143,7 @@ class Evolver:
         write_step_log(self.run_dir / "log", record)
         self.state.set_spent(self._spent())
         self.state.finish_step(step_id, {"prompt": new.name, "changed": record["changed"],
-                                         "traces": len(record["traces"])})
+                                         "traces": len(record["traces"]), "scripted": self.scripted})
         self.env.say(_step_line(step_id, record))
         return new
 

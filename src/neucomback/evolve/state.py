@@ -63,7 +63,8 @@ class EvolveState:
     # -- finished evaluations (keyed by split and prompt content) ------------------------------
     def evaluation(self, key: str) -> str | None:
         """The prompt name whose run directory holds the finished evaluation `key`, or None."""
-        return self.data["evaluations"].get(key)
+        name = self.data["evaluations"].get(key)
+        return str(name) if name is not None else None
 
     def finish_evaluation(self, key: str, prompt_name: str) -> None:
         self.data["evaluations"][key] = prompt_name

@@ -77,7 +77,7 @@ def comparison_json(cmp: Comparison) -> dict[str, Any]:
     for m in METRICS:
         vals = [r.summary.get(m.key) for r in cmp.runs]
         metrics.append({"metric": m.key, "label": m.label, "values": vals,
-                        "deltas": [fmt_delta(m.kind, vals[0], v) or None for v in vals]})
+                        "deltas": [None, *[fmt_delta(m.kind, vals[0], v) or None for v in vals[1:]]]})
     return {
         "runs": [{"name": n, "run_dir": str(r.home), "model": r.config.get("model"), "target": r.config.get("target"),
                   "split": r.config.get("split"), "summary": r.summary} for n, r in zip(cmp.names, cmp.runs)],

@@ -166,7 +166,7 @@ def _header(run: RunData, ref_note: str) -> str:
         parts.append(f'<div class="banner note">{escape(ref_note)}; diffs against clang -O3 are omitted.</div>')
     toc = [("headline", "Headline numbers"), ("plots", "Plots"), ("tasks", "Tasks"), ("provenance", "Provenance")]
     if run.evolve is not None:
-        toc.insert(2, ("evolve", "Prompt evolution"))
+        toc.insert(1, ("evolve", "Prompt evolution"))
     parts.append('<nav class="toc">' + "".join(f'<a href="#{i}">{t}</a>' for i, t in toc) + "</nav>")
     return "".join(parts)
 
@@ -423,10 +423,10 @@ def _provenance_section(run: RunData) -> str:
 
 def render_report(run: RunData, ref_note: str = "") -> str:
     """The full HTML report of one run (reference asm should already be attached)."""
-    body = [_header(run, ref_note), _headline(run), _run_plots(run)]
-    if run.evolve is not None:
+    body = [_header(run, ref_note), _headline(run)]
+    if run.evolve is not None:  # for an evolve run the curve is the news: right after the headline
         body.append(_evolve_section(run))
-    body += [_tasks_section(run), _provenance_section(run), _footer()]
+    body += [_run_plots(run), _tasks_section(run), _provenance_section(run), _footer()]
     return page(f"neucomback report: {run.label}", "".join(body))
 
 

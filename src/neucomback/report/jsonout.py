@@ -6,10 +6,11 @@ in the run directory: per-round records point at their files instead.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from ..store import _safe
-from .evolve import evolve_curve
+from .evolve import EpochPoint, accepted_diffs, evolve_curve
 from .load import RunData, TaskRecord, acc_by_tag, round_outcomes
 from .provenance import effective_provenance
 
@@ -35,6 +36,13 @@ def _task(t: TaskRecord) -> dict[str, Any]:
     }
 
 
+def _curve(run: RunData) -> list[EpochPoint]:
+    """The evolve curve with each accepted epoch's prompt diff filled in."""
+    curve = evolve_curve(run.evolve)
+    accepted_diffs(run.home, curve)  # fills EpochPoint.diff in place
+    return curve
+
+
 def report_json(run: RunData, outputs: dict[str, str | None]) -> dict[str, Any]:
     """The report as one JSON-able dict; `outputs` names the files written (html, markdown)."""
     prov, note = effective_provenance(run.provenance, run.config.get("target"))
@@ -50,6 +58,6 @@ def report_json(run: RunData, outputs: dict[str, str | None]) -> dict[str, Any]:
         "provenance_resumes": run.provenance_resumes,
         "acc_by_tag": [{"tag": tag, "correct": k, "tasks": n} for tag, k, n in acc_by_tag(run)],
         "round_outcomes": round_outcomes(run),
-        "evolve": None if run.evolve is None else [e.__dict__ for e in evolve_curve(run.evolve)],
+        "evolve": None if run.evolve is None else [asdict(e) for e in _curve(run)],
         "tasks": [_task(t) for t in run.tasks],
     }

@@ -226,6 +226,7 @@ def _load_evolve(root: Path, with_rounds: bool) -> RunData:
                   "prompt": run.config.get("prompt") or best, "rollout": str(featured.relative_to(root))}
     run.summary = run_summary(run.config, [t.result for t in run.tasks if t.result], _stored_summary(featured))
     run.root, run.evolve = root, doc or None
+    run.summary["scripted"] = bool(run.summary.get("scripted") or doc.get("scripted"))  # the loop's own flag
     return run
 
 

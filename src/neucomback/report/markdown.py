@@ -104,6 +104,14 @@ def _prov(run: RunData) -> str:
     return (f"> Note: {note}.\n\n" if note else "") + md_table(["what", "value"], [[k, v] for k, v in rows])
 
 
+def _cmp_cell(c: dict[str, Any] | None) -> str:
+    """"first-try, 1.234x [1.1-1.3]" (the outcome alone when untimed; "-" when absent)."""
+    if c is None:
+        return "-"
+    s = speedup_ci(c.get("speedup"), c.get("ci_low"), c.get("ci_high"))
+    return str(c.get("outcome") or c.get("status")) + ("" if s == "-" else f", {s}")
+
+
 def render_compare_markdown(cmp: Comparison) -> str:
     """The Markdown comparison: metrics with deltas, flipped tasks, per-task speedups."""
     n = cmp.names
@@ -117,8 +125,7 @@ def render_compare_markdown(cmp: Comparison) -> str:
            f"\n## Flipped tasks ({len(flips)})\n"]
     out.append(md_table(["task", *n], [[t.task_id, *["-" if c is None else ("correct" if c else "wrong")
                                                       for c in t.correct]] for t in flips]) if flips else "None.\n")
-    per = [[t.task_id, *[("-" if c is None else f"{c.get('outcome')}, "
-                          f"{speedup_ci(c.get('speedup'), c.get('ci_low'), c.get('ci_high'))}") for c in t.cells],
+    per = [[t.task_id, *[_cmp_cell(c) for c in t.cells],
             *[("-" if x is None else f"{x:.3f}") for x in t.speedup_ratios[1:]]] for t in cmp.tasks]
     out += ["\n## Per task\n", md_table(["task", *n, *[f"ratio {x}/{n[0]}" for x in n[1:]]], per)]
     return "\n".join(out)

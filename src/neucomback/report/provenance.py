@@ -138,7 +138,7 @@ def provenance_rows(run: Any) -> tuple[list[tuple[str, str]], str]:
         ("OS / Python", f"{prov.get('platform', '?')} / Python {prov.get('python', '?')}"),
         *[(f"tool: {k}", v or "missing") for k, v in tools.items()],
         ("seeds", ", ".join(f"{k}={v}" for k, v in (prov.get("seeds") or {}).items())
-         + f", sampling seed={(c.get('params') or {}).get('seed')}"),
+         + f", sampling seed={(c.get('params') or {}).get('seed') or 'not set'}"),
         ("command line", " ".join(prov.get("argv") or []) or "-"),
         ("run started", date(run.created)),
         ("provenance recorded", str(prov.get("recorded_at", "-"))),

@@ -65,22 +65,37 @@ def _legend(series: Sequence[tuple[str, str]], x: float, y: float) -> list[str]:
 
 # -- log-scale forest plot -------------------------------------------------------------
 
-_MANTISSAS = ((1,), (1, 2, 5), (1, 1.5, 2, 3, 5, 7), (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8),
-              tuple(1 + i / 10 for i in range(10)), tuple(1 + i / 20 for i in range(20)))
+_MANTISSAS = ((1,), (1, 2, 5), (1, 2, 3, 5, 7), (1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9))
 
 
 def log_ticks(lo: float, hi: float, max_ticks: int = 9) -> list[float]:
-    """Readable tick values within [lo, hi] on a log axis: the densest of 1/2/5-style sets
-    that gives at most `max_ticks` (at least 2 when the range allows)."""
+    """Readable tick values within [lo, hi] for a log axis, at most `max_ticks`.
+
+    Wide ranges get whole-decade sets (1-2-5 style, the densest that fits); a range under a
+    factor of 3 gets evenly stepped ticks (steps of 1, 2, 2.5 or 5 times a power of ten),
+    since within it a log axis looks nearly linear and decade sets leave it bare.
+    """
+    if hi / lo < 3:
+        return _even_ticks(lo, hi, min(max_ticks, 7))
     best: list[float] = []
     for ms in _MANTISSAS:
-        ticks = [round(m * 10 ** k, 6) for k in range(math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1)
-                 for m in ms]
-        ticks = sorted({t for t in ticks if lo <= t <= hi})
+        ticks = sorted({round(m * 10 ** k, 6) for k in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+                        for m in ms if lo <= m * 10 ** k <= hi})
         if len(ticks) > max_ticks:
             break
         best = ticks
     return best or [lo, hi]
+
+
+def _even_ticks(lo: float, hi: float, max_ticks: int) -> list[float]:
+    """Multiples of the smallest nice step that gives at most `max_ticks` values in [lo, hi]."""
+    for k in range(math.floor(math.log10(hi - lo)) - 2, math.floor(math.log10(hi - lo)) + 2):
+        for m in (1, 2, 2.5, 5):
+            step = m * 10 ** k
+            first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+            if 2 <= last - first + 1 <= max_ticks:
+                return [round(i * step, 6) for i in range(first, last + 1)]
+    return [lo, hi]
 
 
 def _domain(vals: list[float]) -> tuple[float, float]:
@@ -113,7 +128,7 @@ def forest_plot(rows: list[str], series: list[Series], title: str, axis_label: s
     for i, row in enumerate(rows):
         y = top + row_h * i
         if i % 2:
-            body.append(f'<rect x="0" y="{y:.1f}" width="{WIDTH}" height="{row_h:.1f}" fill="#000" fill-opacity="0.035"/>')
+            body.append(f'<rect x="0" y="{y:.1f}" width="{WIDTH - right}" height="{row_h:.1f}" fill="#000" fill-opacity="0.035"/>')
         body.append(_text(left - 8, y + row_h / 2 + 4, row, "end"))
         for j, s in enumerate(series):
             if row in s.values:
@@ -232,8 +247,11 @@ def line_chart(series: list[tuple[str, str, list[tuple[float, float]]]], filled:
     xs, ys = sorted({p[0] for p in pts}), [p[1] for p in pts]
     x0, x1 = xs[0], xs[-1] if xs[-1] > xs[0] else xs[0] + 1
     y0, y1 = min(ys), max(ys)
-    pad = (y1 - y0) * 0.1 or 0.05
-    y0, y1 = y0 - pad, y1 + pad
+    if 0 <= y0 and y1 <= 1:  # fractions (ACC and friends): show the whole 0-100% scale
+        y0, y1 = 0.0, 1.0
+    else:
+        pad = (y1 - y0) * 0.1 or 0.05
+        y0, y1 = y0 - pad, y1 + pad
     px = lambda x: left + (WIDTH - left - right) * (x - x0) / (x1 - x0)  # noqa: E731
     py = lambda y: top + (h - top - bottom) * (1 - (y - y0) / (y1 - y0))  # noqa: E731
     body = _legend([(n, c) for n, c, _ in series], left, 14)

@@ -155,9 +155,9 @@ static void nb_case(int k) {{
     if not probe:
         return head + adapted_main + tail + "\nNB_L1_MAIN\n"
     return head + adapted_main + tail + r"""
-#include <signal.h>
-#include <unistd.h>
-/* import-time probe: `exe ALARM_S CASE...` runs the listed cases in order, one process */
+/* import-time probe: `exe ALARM_S CASE...` runs the listed cases in order, one process.
+ * alarm() is declared by hand: <signal.h>/<unistd.h> clash with names some upstream harnesses define. */
+extern "C" unsigned int alarm(unsigned int) noexcept;
 int main(int argc, char **argv) {
     unsigned limit = (unsigned)atoi(argv[1]);
     for (int i = 2; i < argc; i++) {
@@ -283,12 +283,13 @@ def derive_input(original: Any, rng: random.Random, mode: int) -> Any:
     return rebuild(original)
 
 
-def derived_inputs(upstream_id: str, original: Any, n: int, start: int = 0) -> list[str]:
-    """`n` derived input texts, seeded by the upstream id and the candidate index (stable)."""
+def derived_inputs(upstream_id: str, original: Any, n: int, start: int = 0, mode: int | None = None) -> list[str]:
+    """`n` derived input texts, seeded by the upstream id and the candidate index (stable);
+    modes cycle through 0-3 unless `mode` is given."""
     out = []
     for j in range(start, start + n):
         rng = random.Random(f"{INPUT_SEED}:{upstream_id}:{j}")
-        v = derive_input(original, rng, j % 4)
+        v = derive_input(original, rng, j % 4 if mode is None else mode)
         out.append(json.dumps(v, separators=(",", ":")))
     return out
 
@@ -618,6 +619,28 @@ def _install_includes(shared: Path, task_dir: Path) -> None:
             link_or_copy(p, task_dir / p.relative_to(shared))
 
 
+def write_task_dir(dest_root: Path, task_id: str, files: dict[str, str],
+                   extra: Callable[[Path], None] | None = None) -> Path:
+    """Write a task folder atomically: into a hidden staging folder, then renamed into place."""
+    out_dir = dest_root / task_id
+    staging = dest_root / f".{task_id}.tmp"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    try:
+        for name, text in files.items():
+            (staging / name).write_text(text)
+        if extra:
+            extra(staging)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        staging.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out_dir
+
+
 @dataclass
 class L1Result:
     task_id: str
@@ -655,15 +678,11 @@ def import_task(up: L1Upstream, split: str, upstream_split: str, shared: Path, t
     if not finite(original):
         raise TaskFailed("upstream input holds non-finite numbers")
     task_id = task_id_for(up.upstream_id, function)
-    pool = derived_inputs(up.upstream_id, original, candidates)
-    # derived inputs equal to the upstream one (or to each other) add nothing
+    texts = [in_text]
     seen = {json.dumps(original, separators=(",", ":"))}
-    uniq: list[int] = []
-    for i, t in enumerate(pool):
-        if t not in seen:
-            seen.add(t)
-            uniq.append(i + 1)
-    texts = [in_text, *pool]
+    result = ProbeResult(cases=[])
+    survivors: list[int] = []
+    tried = 0
 
     with tempfile.TemporaryDirectory(prefix=f"nbimp-{up.upstream_id}-") as tmp:
         work = Path(tmp)
@@ -671,12 +690,28 @@ def import_task(up: L1Upstream, split: str, upstream_split: str, shared: Path, t
         tdir.mkdir()
         (tdir / "ref.c").write_text(kernel_src)
         _install_includes(shared, tdir)
-        probe_src = work / "probe.cpp"
-        probe_src.write_text(harness_source(up.upstream_id, adapted, texts, probe=True))
-        prober = Prober(lambda name: tools.exe(tdir, probe_src, work, name), tools.sanitizers)
-        result = ProbeResult(cases=[])
-        kept = prober.screen([0, *uniq], result)
-        survivors = [c for c in kept if c]
+        # batch 1: all perturbation modes; batch 2 (only if too few survive): small changes only
+        for batch, (n, mode) in enumerate(((candidates, None), (candidates, 0))):
+            if batch and len(survivors) >= derived:
+                break
+            pool = derived_inputs(up.upstream_id, original, n, start=len(texts) - 1, mode=mode)
+            fresh: list[int] = []
+            for t in pool:  # derived inputs equal to the upstream one (or to each other) add nothing
+                texts.append(t)
+                if t not in seen:
+                    seen.add(t)
+                    fresh.append(len(texts) - 1)
+            tried += len(fresh)
+            bdir = work / f"b{batch}"
+            bdir.mkdir()
+            probe_src = bdir / "probe.cpp"
+            probe_src.write_text(harness_source(up.upstream_id, adapted, texts, probe=True))
+            level = prober.level if batch else None
+            prober = Prober(lambda name, d=bdir, src=probe_src: tools.exe(tdir, src, d, name), tools.sanitizers)
+            if level:
+                prober.level = level  # what the upstream input needed in batch 1
+            kept = prober.screen([0, *fresh], result)
+            survivors += [c for c in kept if c]
         # the final harness runs only case 0 + the first `derived` survivors, in that order:
         # re-check exactly that sequence, refilling from the remaining survivors if needed
         final, rest = [0, *survivors[:derived]], survivors[derived:]
@@ -701,14 +736,6 @@ def import_task(up: L1Upstream, split: str, upstream_split: str, shared: Path, t
         final_texts = [texts[c] for c in final]
         harness = harness_source(up.upstream_id, adapted, final_texts)
 
-        out_dir = dest_root / task_id
-        staging = dest_root / f".{task_id}.tmp"
-        if staging.exists():
-            shutil.rmtree(staging)
-        staging.mkdir(parents=True)
-        (staging / "ref.c").write_text(kernel_src)
-        (staging / "harness.cpp").write_text(harness)
-        _install_includes(shared, staging)
         flags = sorted(set(result.upstream_flags))
         meta: dict[str, Any] = {
             "upstream_cases": [0],
@@ -717,7 +744,7 @@ def import_task(up: L1Upstream, split: str, upstream_split: str, shared: Path, t
             "upstream_id": int(up.upstream_id) if up.upstream_id.isdigit() else up.upstream_id,
             "upstream_split": upstream_split,
             "derived_inputs": n_derived,
-            "derived_candidates": len(uniq),
+            "derived_candidates": tried,
             "derived_dropped": dict(sorted(result.dropped.items())),
             "input_seed": INPUT_SEED,
             "signature": decl,
@@ -734,9 +761,7 @@ def import_task(up: L1Upstream, split: str, upstream_split: str, shared: Path, t
                             f"input (case 0) and {n_derived} derived inputs of the same shape."),
             "cases": len(final),
         }, {"tolerance": {"rel": 1e-9, "abs": 1e-12}, "meta": meta})
-        (staging / "task.toml").write_text(toml)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        staging.rename(out_dir)
+        files = {"ref.c": kernel_src, "harness.cpp": harness, "task.toml": toml}
+        write_task_dir(dest_root, task_id, files, lambda d: _install_includes(shared, d))
     return L1Result(task_id, function, len(final), dict(result.dropped), flags, ref_match)
 

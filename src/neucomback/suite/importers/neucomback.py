@@ -153,7 +153,15 @@ def import_neucomback(src: Path, out: Path, *, levels: Iterable[int] = (1, 2), l
     levels = tuple(sorted(set(levels)))
     root = dataset_root(src)
     plan = _plan(root, levels, limit)
+    previous: list[dict[str, Any]] = []
+    if (out / MANIFEST).is_file():
+        try:
+            previous = list(json.loads((out / MANIFEST).read_text()).get("outcomes", []))
+        except (json.JSONDecodeError, AttributeError):
+            previous = []
     _prepare_out(out, levels)
+    # written first, so that an interrupted import can be re-run into the same folder
+    (out / MANIFEST).write_text(json.dumps({"incomplete": True, "outcomes": previous}, indent=1) + "\n")
     summary = ImportSummary(src, out, levels)
     lock = threading.Lock()
 
@@ -178,6 +186,9 @@ def import_neucomback(src: Path, out: Path, *, levels: Iterable[int] = (1, 2), l
     summary.outcomes.sort(key=lambda o: (o.level, _order_key(o.upstream_id)))
     summary.seconds = time.perf_counter() - t0
     manifest = summary.to_json()
+    # an earlier import of the other level stays in the manifest
+    manifest["outcomes"] = [o for o in previous if o.get("level") not in levels] + manifest["outcomes"]
+    manifest["levels"] = sorted({o["level"] for o in manifest["outcomes"]} | set(levels))
     manifest["upstream_commit"] = _upstream_commit(src)
     manifest["created"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
