@@ -225,6 +225,20 @@ def test_an_evolve_run_directory_is_reported_and_listed(runs: dict[str, Path], t
     assert [(Path(r["run_dir"]).name, r["command"]) for r in listed] == [("evo", "evolve")]  # not its rollouts
 
 
+def test_a_killed_run_shows_its_unfinished_tasks(runs: dict[str, Path], tmp_path: Path) -> None:
+    killed = tmp_path / "killed"
+    shutil.copytree(runs["good"], killed)
+    with sqlite3.connect(killed / "run.sqlite") as db:  # as if killed after the attempts, before the result
+        gone = db.execute("SELECT task_id FROM results ORDER BY task_id LIMIT 1").fetchone()[0]
+        db.execute("DELETE FROM results WHERE task_id = ?", (gone,))
+    doc = json.loads(cli("report", killed, "--json").stdout)
+    assert doc["summary"]["tasks"] == 1
+    assert {t["task_id"]: t["status"] for t in doc["tasks"]}[gone] == "unfinished"
+    html = (killed / "report.html").read_text()
+    assert "Incomplete run" in html and "unfinished" in html
+    assert_self_contained(killed / "report.html")
+
+
 def test_report_rejects_a_directory_that_is_not_a_run(tmp_path: Path) -> None:
     proc = cli("report", tmp_path, check=False)
     assert proc.returncode == 2 and "not a run directory" in proc.stderr

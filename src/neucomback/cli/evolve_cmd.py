@@ -17,6 +17,7 @@ def evolve(
     model: Optional[str] = typer.Option(None, "--model", "-m", help="provider:model, e.g. openai:gpt-4o."),
     suite: str = typer.Option("builtin", "--suite", "-s", help="`builtin` or a suite directory with splits."),
     target_name: str = typer.Option("x86_64", "--target", "-T"),
+    level: Optional[int] = typer.Option(None, "--level", help="Only tasks of this level (1 or 2)."),
     epochs: int = typer.Option(1, "--epochs", "-E", help="Passes over the train split."),
     batch_size: int = typer.Option(8, "--batch-size", "-B", help="Train tasks per evolution step."),
     debug_rounds: int = typer.Option(3, "--debug-rounds", "-D"),
@@ -90,14 +91,15 @@ def _plan(a: dict[str, Any]) -> tuple[Any, Any, Any]:
 
     target = get_target(a["target_name"])
     suite = load_suite(a["suite"])
-    splits = Splits(*(suite.select(split=s) for s in ("train", "valid", "test")))
+    splits = Splits(*(suite.select(split=s, level=a["level"]) for s in ("train", "valid", "test")))
     for name in ("train", "valid") + (("test",) if a["final_test"] else ()):
         if not getattr(splits, name):
-            fail(f"suite {a['suite']!r} has no tasks in the {name} split; record splits with "
+            at = f" at level {a['level']}" if a["level"] is not None else ""
+            fail(f"suite {a['suite']!r} has no tasks{at} in the {name} split; record splits with "
                  f"`neucomback suite assign-splits --suite {a['suite']}`")
     settings = EvolveSettings(model=a["model"], suite=str(suite.root.resolve()), target=target.name,
                               epochs=a["epochs"], batch_size=a["batch_size"], debug_rounds=a["debug_rounds"],
-                              opt_rounds=a["opt_rounds"], seed=a["seed"], base_url=a["base_url"],
+                              opt_rounds=a["opt_rounds"], seed=a["seed"], base_url=a["base_url"], level=a["level"],
                               params=GenParams(temperature=a["temperature"], max_tokens=a["max_tokens"]))
     settings.check()
     return settings, splits, target

@@ -15,8 +15,8 @@ SECTIONS = ("correctness", "performance")
 # A rerun resumes only if these match: they decide which calls are made and what is learned.
 # --jobs, --concurrency, --budget-usd, --no-cache, --final-test and --base-url may change
 # (a local server's port is often new after a restart; bench treats it the same way).
-RESUME_KEYS = ["command", "model", "suite", "target", "epochs", "batch_size", "debug_rounds", "opt_rounds",
-               "seed", "params", "tasks"]
+RESUME_KEYS = ["command", "model", "suite", "level", "target", "epochs", "batch_size", "debug_rounds",
+               "opt_rounds", "seed", "params", "tasks"]
 
 
 class Stopped(Exception):
@@ -37,6 +37,7 @@ class EvolveSettings:
     seed: int = 0
     params: GenParams = GenParams()
     base_url: str | None = None
+    level: int | None = None
 
     def check(self) -> None:
         """Raise UsageError for settings that cannot run."""
@@ -47,7 +48,8 @@ class EvolveSettings:
 
     def config(self, tasks: dict[str, list[str]]) -> dict[str, Any]:
         """The JSON recorded in the state file; `tasks` maps split -> task ids."""
-        return {"command": "evolve", "model": self.model, "suite": self.suite, "target": self.target,
+        return {"command": "evolve", "model": self.model, "suite": self.suite, "level": self.level,
+                "target": self.target,
                 "epochs": self.epochs, "batch_size": self.batch_size, "debug_rounds": self.debug_rounds,
                 "opt_rounds": self.opt_rounds, "seed": self.seed, "params": self.params.to_json(),
                 "base_url": self.base_url, "tasks": tasks}

@@ -59,6 +59,15 @@ def target_for_triple(triple: str) -> Target | None:
     return None
 
 
+def _ir_message(messages: list[Message]) -> str:
+    """The latest user message that holds IR: in debug and optimization rounds the IR is in
+    the first request, and llc simply answers it again (a compiler does not learn)."""
+    for m in reversed(messages):
+        if m.get("role") == "user" and extract_ir(m.get("content") or "") is not None:
+            return m.get("content") or ""
+    return last_user_text(messages)
+
+
 class LlcProvider:
     """`llc:O<level>`; thread pool subprocesses, at most `concurrency` llc runs at a time."""
 
@@ -72,7 +81,7 @@ class LlcProvider:
 
     async def generate(self, messages: list[Message], params: GenParams) -> Reply:
         t0 = time.perf_counter()
-        text, finish = await asyncio.to_thread(self._answer, last_user_text(messages))
+        text, finish = await asyncio.to_thread(self._answer, _ir_message(messages))
         return Reply(text=text, latency_s=time.perf_counter() - t0, provider="llc", model=self.model,
                      finish_reason=finish)
 

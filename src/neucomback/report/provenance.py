@@ -113,6 +113,11 @@ def _params(config: dict[str, Any]) -> str:
     return ", ".join(f"{k}={p[k]}" for k in keys if k in p and p[k] not in (None, [], ())) or "-"
 
 
+def _sampling_seed(config: dict[str, Any]) -> str:
+    seed = (config.get("params") or {}).get("seed")
+    return "not set" if seed is None else str(seed)
+
+
 def provenance_rows(run: Any) -> tuple[list[tuple[str, str]], str]:
     """(label, value) rows describing how a run (a load.RunData) was made, plus the note of
     `effective_provenance` ("" when the run recorded its own)."""
@@ -138,7 +143,7 @@ def provenance_rows(run: Any) -> tuple[list[tuple[str, str]], str]:
         ("OS / Python", f"{prov.get('platform', '?')} / Python {prov.get('python', '?')}"),
         *[(f"tool: {k}", v or "missing") for k, v in tools.items()],
         ("seeds", ", ".join(f"{k}={v}" for k, v in (prov.get("seeds") or {}).items())
-         + f", sampling seed={(c.get('params') or {}).get('seed') or 'not set'}"),
+         + f", sampling seed={_sampling_seed(c)}"),
         ("command line", " ".join(prov.get("argv") or []) or "-"),
         ("run started", date(run.created)),
         ("provenance recorded", str(prov.get("recorded_at", "-"))),

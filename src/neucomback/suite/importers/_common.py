@@ -17,18 +17,18 @@ from ...errors import UsageError
 
 
 def clangxx() -> str:
-    """The C++ driver that goes with toolchain.tool("clang") (clang-19 -> clang++-19)."""
+    """The C++ driver (clang++-19), as our build finds it."""
     from ... import toolchain
-    c = Path(toolchain.tool("clang"))
-    for name in (c.name.replace("clang", "clang++", 1), c.name + "++"):
-        cand = c.with_name(name)
-        if cand.exists():
-            return str(cand)
-    found = shutil.which("clang++-19") or shutil.which("clang++")
-    if not found:
-        from ...errors import ToolMissingError
-        raise ToolMissingError("clang++-19 not found; install it with: apt-get install -y clang-19")
-    return found
+    try:
+        return toolchain.tool("clang++")
+    except KeyError:  # a toolchain module without the C++ entry: derive it from clang-19
+        c = Path(toolchain.tool("clang"))
+        cand = c.with_name(c.name.replace("clang", "clang++", 1))
+        found = str(cand) if cand.exists() else shutil.which("clang++-19")
+        if not found:
+            from ...errors import ToolMissingError
+            raise ToolMissingError("clang++-19 not found; install it with: apt-get install -y clang-19") from None
+        return found
 
 
 class TaskFailed(Exception):
