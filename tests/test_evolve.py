@@ -170,7 +170,7 @@ def test_a_harmful_merge_is_rolled_back(mini_suite: Path, tmp_path: Path) -> Non
 
 def test_review_in_the_wrong_format_applies_nothing(mini_suite: Path, tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
-    args = ("--epochs", "1", "--batch-size", "4")
+    args = ("--epochs", "1", "--batch-size", "4", "--level", "1")
     with MockServer(Tutor(review_answer="These all look great, go ahead with every change.")) as srv:
         doc = ok_json(evolve_cmd(mini_suite, srv.base_url, run_dir, *args))
         log = json.loads((run_dir / "log" / "e1-b0.json").read_text())
@@ -180,7 +180,8 @@ def test_review_in_the_wrong_format_applies_nothing(mini_suite: Path, tmp_path: 
         assert "wrong format" in (run_dir / "log" / "e1-b0.md").read_text()
         assert doc["epochs"][-1]["prompt"] == "initial" and Prompt.load(run_dir / "best_prompt.toml").correctness == ""
         # a rerun with other settings is refused before any work
-        changed = run(evolve_cmd(mini_suite, srv.base_url, run_dir, "--epochs", "1", "--batch-size", "3"))
+        changed = run(evolve_cmd(mini_suite, srv.base_url, run_dir, "--epochs", "1", "--batch-size", "3",
+                                 "--level", "1"))
     assert changed.returncode == 2 and "different settings (batch_size" in changed.stderr
 
 

@@ -161,6 +161,6 @@ def final_table(doc: dict[str, Any]) -> Table:
     for role in ("initial", "best"):
         r = doc["final"][role]
         gm = f"{r['geomean_speedup']:.3f}x" if r.get("geomean_speedup") else "-"
-        table.add_row(f"{role}: {r['prompt']}", str(r["tasks"]), pct(r["acc"]), pct(r["acc_first"]),
+        table.add_row("initial" if role == "initial" else f"selected: {r['prompt']}", str(r["tasks"]), pct(r["acc"]), pct(r["acc_first"]),
                       pct(r["acc_perf_first"]), pct(r["acc_perf"]), gm)
     return table
