@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from agent_support import drop_globl, fenced, ir_of, is_feedback, last_user, llc_asm
 from neucomback.agent.prompts import Prompt

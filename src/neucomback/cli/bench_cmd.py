@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from pathlib import Path
 from typing import Any, Optional
@@ -45,11 +44,16 @@ def bench(
     unsafe: bool = typer.Option(False, "--unsafe-no-sandbox"),
 ) -> None:
     """Run the neural compilation agent on a suite split and report ACC, ACC+Perf, fast_p and cost."""
+    require_model(model)
+    _bench(**locals())
+
+
+def require_model(model: str | None) -> None:
+    """Without --model, explain how to name one and exit with status 2."""
     if not model:
         err_console.print("[bold red]error:[/] ", end="")
         err_console.print(NO_MODEL_HELP, highlight=False, markup=False)
         raise typer.Exit(EXIT_ERROR)
-    _bench(**locals())
 
 
 @handle_errors

@@ -9,7 +9,7 @@ from typing import Any, Optional
 import typer
 from rich.table import Table
 
-from .bench_cmd import NO_MODEL_HELP, _slug
+from .bench_cmd import _slug, require_model
 from .common import EXIT_ERROR, console, err_console, fail, handle_errors, print_json
 
 
@@ -40,10 +40,7 @@ def evolve(
 ) -> None:
     """Self-evolving prompt optimization: learn correctness and performance guidelines on the train
     split, select on valid (rolling back when worse), optionally compare on test (--final-test)."""
-    if not model:
-        err_console.print("[bold red]error:[/] ", end="")
-        err_console.print(NO_MODEL_HELP, highlight=False, markup=False)
-        raise typer.Exit(EXIT_ERROR)
+    require_model(model)
     _evolve(**locals())
 
 

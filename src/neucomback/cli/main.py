@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from .common import EXIT_ERROR, EXIT_OK, EXIT_WRONG, console, fail, handle_errors, print_json
+from .common import EXIT_ERROR, EXIT_OK, EXIT_WRONG, console, handle_errors, print_json
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Neural compilation workbench: LLVM IR -> assembly by LLMs, verified and timed "
