@@ -17,6 +17,7 @@ from ..agent.workflow import AgentConfig, VerifyFn
 from ..models.accounting import Budget
 from ..models.base import Provider
 from ..report.metrics import summarize
+from ..report.provenance import record_provenance
 from ..store import RunStore
 from ..suite.task import Task
 from ..targets import Target
@@ -49,11 +50,12 @@ class Runner:
         holds one rollout of one prompt.
         """
         store = RunStore(run_dir)
-        store.bind_config({"command": "evolve-rollout", "label": label, "prompt": prompt.name,
-                           "prompt_key": content_key(prompt), "tasks": [t.id for t in tasks],
-                           "target": self.target.name, "debug_rounds": self.cfg.debug_rounds,
-                           "opt_rounds": self.cfg.opt_rounds, "params": self.cfg.params.to_json()},
-                          ROLLOUT_RESUME_KEYS)
+        config = {"command": "evolve-rollout", "label": label, "prompt": prompt.name,
+                  "prompt_key": content_key(prompt), "tasks": [t.id for t in tasks], "model": self.provider.name,
+                  "target": self.target.name, "debug_rounds": self.cfg.debug_rounds,
+                  "opt_rounds": self.cfg.opt_rounds, "params": self.cfg.params.to_json()}
+        resumed = store.bind_config(config, ROLLOUT_RESUME_KEYS)
+        record_provenance(store, config, resumed)
         outcome = await run_tasks(tasks, self.target, self.provider, self.verify, store, prompt, self.cfg,
                                   concurrency=self.concurrency, budget=self.budget)
         if outcome.stopped:
