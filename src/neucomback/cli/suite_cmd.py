@@ -91,3 +91,28 @@ def assign(suite: str = typer.Option("builtin", "--suite", "-s"),
         for tid, split in assign_splits([t.id for t in tasks], seed).items():
             write_split(s.get(tid), split)
         console.print(f"level {level}: {len(tasks)} tasks assigned")
+
+
+@suite_app.command("import-neucomback")
+@handle_errors
+def import_neucomback_cmd(
+    src: str = typer.Argument(..., help="A local checkout of the public NeuComBack repository."),
+    out: str = typer.Option(..., "--out", "-o", help="Folder for the converted suite (use it with --suite)."),
+    level: list[int] = typer.Option([1, 2], "--level", help="Levels to import (repeatable)."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N tasks of each level."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Tasks converted in parallel."),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Convert the paper's public dataset into our task format (upstream files are never modified)."""
+    from pathlib import Path
+
+    from ..suite.importers import count_tasks, format_summary, import_neucomback
+    from .progress import progress_bar
+
+    total = count_tasks(Path(src), levels=level, limit=limit)
+    with progress_bar("importing NeuComBack", total, quiet=json_out) as advance:
+        summary = import_neucomback(Path(src), Path(out), levels=level, limit=limit, progress=advance, jobs=jobs)
+    if json_out:
+        print_json(summary.to_json())
+    else:
+        console.print(format_summary(summary), highlight=False, markup=False)
