@@ -7,9 +7,11 @@ task folder with
 * `harness.cpp`: upstream `mainN.cpp` with `main` renamed and its file I/O replaced (input
   JSON text from memory, output JSON printed as nbh.h records by `nb_json.hpp`), followed by
   the embedded inputs and `nb_case(k)` / `NB_L1_MAIN`. Case 0 is the upstream `testN.in`;
-  cases 1.. are derived inputs of the same shape with perturbed values, kept only when the
-  reference runs them cleanly (no crash, timeout, AddressSanitizer or UBSan report, same
-  output at -O0 and -O3, in the same order as the final harness runs them);
+  cases 1.. are derived inputs of the same shape with perturbed values (seeded by the task
+  id), kept only when the reference runs them cleanly: no AddressSanitizer or UBSan report in
+  ref.c, no crash or timeout, and the same output from -O0 and -O3 builds running the exact
+  case sequence of the final harness (see `Prober`). An upstream input that itself trips a
+  sanitizer is kept (it defines the task) and flagged in `meta.upstream_input_flags`;
 * `nb_json.hpp`, `nlohmann/` and `clib/synthesizer.h`: what the harness includes (the build
   passes `-I <task dir>`); hard links to one copy per suite when possible.
 """
@@ -41,10 +43,16 @@ SLOW_CASE_NS = 100_000_000    # a derived case slower than this at -O0 natively 
 INPUT_SEED = "neucomback-import-v1"
 PCH_HEADERS = ("vector", "nlohmann/json.hpp", "fstream", "iomanip", "time.h", "math.h", "iostream")
 
-SAN_ENV = {
-    "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=0:exitcode=86:symbolize=0:print_summary=1:detect_stack_use_after_return=0",
-    "UBSAN_OPTIONS": "halt_on_error=1:exitcode=87:print_stacktrace=0:symbolize=0",
+SAN_ENV = {  # UBSan recovers (its reports are attributed to cases); ASan stops at the first error
+    "ASAN_OPTIONS": "detect_leaks=0:symbolize=0:print_summary=0:detect_stack_use_after_return=0:exitcode=86",
+    "UBSAN_OPTIONS": "halt_on_error=0:print_stacktrace=0:symbolize=0",
 }
+# UB that the upstream input itself may exhibit and that derived inputs may then repeat at the
+# same source location: the hardware result is well defined and -O0/-O3 must still agree.
+# Memory errors (ASan, array index) are never accepted: they read bytes that differ per build.
+ACCEPTABLE_UB = ("ubsan shift exponent", "ubsan left shift", "ubsan signed integer overflow",
+                 "ubsan negation", "ubsan load of misaligned address", "ubsan store to misaligned address",
+                 "ubsan member access within misaligned address")
 
 
 # ---- upstream harness -> ours ---------------------------------------------------------
@@ -304,8 +312,13 @@ class Run:
 
     outs: Output
     done: dict[int, int]          # case -> ns
-    failed_case: int | None
+    failed_case: int | None       # the case that crashed, timed out or printed garbage
     reason: str
+    reports: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # case -> (kind, site)
+
+
+_UBSAN = re.compile(r"^(\S+?):(\d+):(\d+): runtime error: (.*)$")
+_ASAN = re.compile(r"ERROR: AddressSanitizer: ([\w-]+)")
 
 
 def _probe_run(exe: Path, cases: list[int], env: dict[str, str] | None) -> Run:
@@ -313,27 +326,33 @@ def _probe_run(exe: Path, cases: list[int], env: dict[str, str] | None) -> Run:
                             timeout=CASE_ALARM_S * len(cases) + 30, env=env)
     done: dict[int, int] = {}
     started: list[int] = []
+    reports: dict[int, list[tuple[str, str]]] = {}
+    current: int | None = None
     for line in err.splitlines():
         t = line.split()
         if len(t) >= 2 and t[0] == "nb-start":
-            started.append(int(t[1]))
+            current = int(t[1])
+            started.append(current)
         elif len(t) == 3 and t[0] == "nb-done":
             done[int(t[1])] = int(t[2])
+        elif current is not None:
+            m = _UBSAN.match(line.strip())
+            if m:
+                site = f"{Path(m.group(1)).name}:{m.group(2)}:{m.group(3)}"
+                reports.setdefault(current, []).append((reason_key("ubsan " + m.group(4)), site))
+                continue
+            m = _ASAN.search(line)
+            if m:
+                reports.setdefault(current, []).append(("asan " + m.group(1), ""))
     outs = parse_output(out)
-    if code == 0 and len(done) == len(cases) and not outs.malformed:
-        return Run(outs, done, None, "")
+    if code in (0, 86) and len(done) == len(cases) and not outs.malformed:
+        return Run(outs, done, None, "", reports)
     failed = next((c for c in started if c not in done), None)
     if failed is None:
         failed = next((c for c in cases if c not in done), cases[-1] if cases else None)
-    if "AddressSanitizer" in err:
-        m = re.search(r"AddressSanitizer: ([\w-]+)", err)
-        reason = "asan " + (m.group(1) if m else "error")
-    elif "runtime error:" in err:
-        m = re.search(r"runtime error: ([^\n]{0,60})", err)
-        reason = "ubsan " + (m.group(1) if m else "")
-    elif code is None:
-        reason = "timeout"
-    elif code == -14:
+    if failed in reports:
+        reason = reports[failed][0][0]
+    elif code is None or code == -14:
         reason = "timeout"
     elif code is not None and code < 0:
         reason = f"signal {-code}"
@@ -344,7 +363,7 @@ def _probe_run(exe: Path, cases: list[int], env: dict[str, str] | None) -> Run:
             failed = int(bad[1])
     else:
         reason = f"exit {code}"
-    return Run(outs, done, failed, reason)
+    return Run(outs, done, failed, reason, reports)
 
 
 def reason_key(reason: str) -> str:
@@ -376,44 +395,82 @@ class ProbeResult:
     reference: Output | None = None    # the -O0 output of the kept cases
 
 
-class _Restart(Exception):
-    """The upstream input failed with the current checking level: step down and start over."""
+class _UpstreamFails(Exception):
+    """The upstream input (case 0) fails in a plain reference build: the task is unusable."""
 
 
 class Prober:
     """Filters candidate inputs of one task with its probe executables.
 
-    Checking levels, strongest first: "san" (harness and ref.c with ASan, ref.c also with
-    UBSan), "asan" (no UBSan), "plain" (no sanitizer at all: some upstream harnesses read
-    past a buffer on the upstream input itself). The upstream input must pass at the current
-    level; if it does not, the level steps down (and the task is flagged), because the
-    upstream test defines the task. Every level also requires -O0 and -O3 to agree."""
-
-    LEVELS = ("san", "asan", "plain")
+    * "san": ref.c with AddressSanitizer and UBSan, UBSan in recover mode (the harness is not
+      instrumented: its reads past a buffer read the same bytes for the reference and for a
+      candidate). It runs the derived cases only; each report is attributed to the case that
+      was running. A derived case with a report is dropped, unless it repeats UB that the
+      upstream input itself shows at the same source location and that hardware defines
+      (ACCEPTABLE_UB: shifts, signed overflow, misalignment); memory errors always drop it.
+    * "O0" and "O3": plain builds of ref.c; they run the exact case sequence of the final
+      harness and must agree on every case (output that depends on undefined behaviour
+      usually differs between them), without crash or timeout.
+    """
 
     def __init__(self, make_exe: Callable[[str], Path], sanitizers: bool) -> None:
         self.make_exe = make_exe
         self.exes: dict[str, Path] = {}
-        self.level = "san" if sanitizers else "plain"
+        self.sanitizers = sanitizers
+        self.upstream_checked = False
+        self.accepted: set[tuple[str, str]] = set()
 
     def exe(self, name: str) -> Path:
-        """"san"/"asan" (checker builds), "O0"/"O3" (with the ASan harness), "O0p"/"O3p" (plain)."""
         if name not in self.exes:
             self.exes[name] = self.make_exe(name)
         return self.exes[name]
 
-    def _opt(self, opt: str) -> Path:
-        return self.exe(opt + ("p" if self.level == "plain" else ""))
+    def check_upstream(self, result: ProbeResult) -> None:
+        """Flag (not drop) an upstream input that the sanitizers report on; remember which of
+        its reports derived inputs may repeat (ACCEPTABLE_UB at the same source location)."""
+        if self.sanitizers and not self.upstream_checked:
+            r = _probe_run(self.exe("san"), [0], SAN_ENV)
+            for kind, site in r.reports.get(0, []):
+                result.upstream_flags.append(f"upstream input: {kind}" + (f" at {site}" if site else ""))
+                if kind.startswith(ACCEPTABLE_UB):
+                    self.accepted.add((kind, site))
+            if r.failed_case == 0 and not r.reports.get(0):
+                result.upstream_flags.append(f"upstream input fails in the sanitized build: {r.reason}")
+        self.upstream_checked = True
 
-    def _step_down(self, why: str, result: ProbeResult) -> None:
-        result.upstream_flags.append(f"upstream input fails at check level {self.level}: {why}")
-        self.level = "asan" if self.level == "san" and why.startswith("ubsan") else "plain"
+    def _san_clean(self, cases: list[int], result: ProbeResult, *, exact: bool) -> list[int]:
+        """The derived cases without sanitizer reports (other than accepted ones), crashes or
+        timeouts. Runs continue after a report; cases after the first bad one are re-run in
+        a new process (UBSan reports each source location once per process). With `exact`,
+        only the first bad case is dropped and the whole list is re-run."""
+        clean: list[int] = []
+        todo = [c for c in cases if c]
+        while todo:
+            r = _probe_run(self.exe("san"), todo, SAN_ENV)
+            first_bad, why = None, ""
+            for c in todo:
+                bad = [k for k in r.reports.get(c, []) if k not in self.accepted]
+                if bad:
+                    first_bad, why = c, bad[0][0]
+                    break
+                if c == r.failed_case:
+                    first_bad, why = c, r.reason
+                    break
+            if first_bad is None:
+                return clean + todo
+            self._count(why, result)
+            i = todo.index(first_bad)
+            if exact:
+                todo = todo[:i] + todo[i + 1:]
+            else:
+                clean += todo[:i]
+                todo = todo[i + 1:]
+        return clean
 
     def _screen_one(self, exe: Path, cases: list[int], result: ProbeResult,
                     tag: str = "") -> tuple[list[int], Output, dict[int, int]]:
         """Run `cases`; on a failure drop that case and go on with the rest in a new process.
-        Returns the cases that ran cleanly, their output and times. Raises _Restart when
-        the upstream input (case 0) fails."""
+        Returns the cases that ran cleanly, their output and times."""
         ok: list[int] = []
         outs = Output()
         times: dict[int, int] = {}
@@ -428,7 +485,7 @@ class Prober:
             if r.failed_case is None or stop == len(remaining):
                 break
             if r.failed_case == 0:
-                raise _Restart(tag + r.reason)
+                raise _UpstreamFails(tag + r.reason)
             self._count(tag + r.reason, result)
             remaining = remaining[stop + 1:]
         return ok, outs, times
@@ -447,65 +504,54 @@ class Prober:
                 return c, "-O0/-O3 differ"
         return None
 
-    def _with_levels(self, fn: Callable[[], list[int]], result: ProbeResult) -> list[int]:
-        while True:
-            try:
-                return fn()
-            except _Restart as e:
-                if self.level == "plain":
-                    raise TaskFailed(f"the reference fails on the upstream input: {e}") from None
-                self._step_down(str(e), result)
-
     def screen(self, cases: list[int], result: ProbeResult) -> list[int]:
         """A first, cheap pass over many candidates: each failure only restarts the run
         after the failing case (state is not exact here; `stabilize` re-checks the final list)."""
-        def once() -> list[int]:
-            todo = list(cases)
-            if self.level in ("san", "asan"):
-                todo, _, _ = self._screen_one(self.exe(self.level), todo, result)
-            ok0, out0, t0 = self._screen_one(self._opt("O0"), todo, result)
-            ok3, out3, _ = self._screen_one(self._opt("O3"), ok0, result, "-O3 ")
-            kept = []
-            for c in ok3:
-                bad = self._agree([c], out0, t0, out3, result)
-                if bad:
-                    self._count(bad[1], result)
-                else:
-                    kept.append(c)
-            return kept
-        return self._with_levels(once, result)
+        self.check_upstream(result)
+        try:
+            todo = [c for c in cases if c]
+            if self.sanitizers:
+                todo = self._san_clean(todo, result, exact=False)
+            ok0, out0, t0 = self._screen_one(self.exe("O0"), [0, *todo], result)
+            ok3, out3, _ = self._screen_one(self.exe("O3"), ok0, result, "-O3 ")
+        except _UpstreamFails as e:
+            raise TaskFailed(f"the reference fails on the upstream input: {e}") from None
+        kept = []
+        for c in ok3:
+            bad = self._agree([c], out0, t0, out3, result)
+            if bad:
+                self._count(bad[1], result)
+            else:
+                kept.append(c)
+        return kept
 
     def stabilize(self, cases: list[int], result: ProbeResult) -> list[int]:
-        """Drop cases until a checker run, an -O0 run and an -O3 run of exactly this list
-        all succeed and agree (state can carry over between cases, so every drop re-runs the
-        whole list). Case 0, the upstream input, is never dropped."""
+        """Drop cases until a sanitized run of the derived cases, and an -O0 and an -O3 run
+        of exactly this list succeed and agree (state can carry over between cases, so every
+        drop re-runs the whole list). Case 0, the upstream input, is never dropped."""
         todo = list(cases)
-
-        def once() -> list[int]:
-            for _ in range(4 * len(todo) + 8):
-                runs = []
-                if self.level in ("san", "asan"):
-                    runs.append(("", self.exe(self.level)))
-                runs += [("", self._opt("O0")), ("-O3 ", self._opt("O3"))]
-                outs: list[Run] = []
-                failed = None
-                for tag, exe in runs:
-                    r = _probe_run(exe, todo, SAN_ENV)
-                    if r.failed_case == 0:
-                        raise _Restart(tag + r.reason)
-                    if r.failed_case is not None:
-                        failed = (r.failed_case, tag + r.reason)
-                        break
-                    outs.append(r)
+        for _ in range(4 * len(todo) + 8):
+            if self.sanitizers:
+                clean = self._san_clean(todo, result, exact=True)
+                todo = [0, *clean]
+            failed = None
+            outs: list[Run] = []
+            for tag, exe in (("", self.exe("O0")), ("-O3 ", self.exe("O3"))):
+                r = _probe_run(exe, todo, SAN_ENV)
+                if r.failed_case == 0:
+                    raise TaskFailed(f"the reference fails on the upstream input: {tag}{r.reason}")
+                if r.failed_case is not None:
+                    failed = (r.failed_case, tag + r.reason)
+                    break
+                outs.append(r)
+            if failed is None:
+                r0, r3 = outs
+                failed = self._agree(todo, r0.outs, r0.done, r3.outs, result)
                 if failed is None:
-                    r0, r3 = outs[-2], outs[-1]
-                    failed = self._agree(todo, r0.outs, r0.done, r3.outs, result)
-                    if failed is None:
-                        result.reference = r0.outs
-                        return todo
-                self._drop(todo, failed[0], failed[1], result)
-            raise TaskFailed("probing did not converge")
-        return self._with_levels(once, result)
+                    result.reference = r0.outs
+                    return todo
+            self._drop(todo, failed[0], failed[1], result)
+        raise TaskFailed("probing did not converge")
 
     @classmethod
     def _drop(cls, cases: list[int], c: int, reason: str, result: ProbeResult) -> None:
@@ -524,7 +570,7 @@ class Prober:
 
 class ProbeToolchain:
     """Compiler commands for probe builds (x86_64, the host), with a shared precompiled
-    header for nlohmann/json (built once per import and flavour, skipped if it fails).
+    header for nlohmann/json (built once per import; skipped if it does not work).
 
     Without the sanitizer runtimes (Debian: libclang-rt-19-dev) probes still check for
     crashes, timeouts and -O0/-O3 agreement, but not for AddressSanitizer/UBSan reports."""
@@ -535,7 +581,8 @@ class ProbeToolchain:
         self.clangxx = clangxx()
         self.shared_include = shared_include
         self.work = work
-        self._pch: dict[bool, Path | None] = {}
+        self._pch: Path | None = None
+        self._pch_tried = False
         self._lock = threading.Lock()
         self.sanitizers = self._sanitizers_work()
 
@@ -549,42 +596,40 @@ class ProbeToolchain:
                              "-o", str(self.work / "nb_san_check")])
         return code == 0
 
-    def pch(self, asan: bool) -> Path | None:
+    def pch(self) -> Path | None:
         with self._lock:
-            if asan not in self._pch:
+            if not self._pch_tried:
+                self._pch_tried = True
                 hdr = self.work / "nb_pch.hpp"
-                if not hdr.exists():
-                    hdr.write_text("".join(f"#include <{h}>\n" for h in PCH_HEADERS) + '#include "nb_json.hpp"\n')
-                out = self.work / f"nb_pch{'_asan' if asan else ''}.hpp.pch"
-                code, _, _, _ = run([self.clangxx, *self.flags(), "-O0", *(["-fsanitize=address"] if asan else []),
-                                     "-x", "c++-header", "-I", str(self.shared_include), "-I", str(RUNTIME_DIR),
-                                     str(hdr), "-o", str(out)])
-                self._pch[asan] = out if code == 0 else None
-            return self._pch[asan]
+                hdr.write_text("".join(f"#include <{h}>\n" for h in PCH_HEADERS) + '#include "nb_json.hpp"\n')
+                out = self.work / "nb_pch.hpp.pch"
+                code, _, _, _ = run([self.clangxx, *self.flags(), "-O0", "-x", "c++-header",
+                                     "-I", str(self.shared_include), "-I", str(RUNTIME_DIR), str(hdr), "-o", str(out)])
+                self._pch = out if code == 0 else None
+            return self._pch
 
-    def harness_obj(self, task_dir: Path, harness: Path, work: Path, asan: bool) -> Path:
-        hobj = work / ("harness_asan.o" if asan else "harness.o")
+    def harness_obj(self, task_dir: Path, harness: Path, work: Path) -> Path:
+        hobj = work / "harness.o"
         if hobj.exists():
             return hobj
-        base = [self.clangxx, *self.flags(), "-O0", *(["-fsanitize=address"] if asan else []),
-                "-I", str(RUNTIME_DIR), "-I", str(task_dir), "-c", str(harness), "-o", str(hobj)]
-        pch = self.pch(asan)
+        base = [self.clangxx, *self.flags(), "-O0", "-I", str(RUNTIME_DIR), "-I", str(task_dir),
+                "-c", str(harness), "-o", str(hobj)]
+        pch = self.pch()
         if pch is None or run(base[:1] + ["-include-pch", str(pch)] + base[1:])[0] != 0:
             compile_or_fail(base, "harness build (probe)")
         return hobj
 
     def exe(self, task_dir: Path, harness: Path, work: Path, name: str) -> Path:
-        """One probe executable: "san", "asan", "O0", "O3" (ASan harness), "O0p", "O3p" (plain)."""
-        plain = name.endswith("p")
-        fl = {"O0": ["-O0"], "O3": ["-O3"], "O0p": ["-O0"], "O3p": ["-O3"],
-              "san": ["-O0", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"],
-              "asan": ["-O0", "-fsanitize=address"]}[name]
-        hobj = self.harness_obj(task_dir, harness, work, asan=not plain)
+        """One probe executable: "san" (ref.c with ASan and UBSan), "O0" or "O3"."""
+        fl = {"O0": ["-O0"], "O3": ["-O3"],
+              "san": ["-O0", "-fsanitize=address,undefined", "-fno-sanitize-recover=address",
+                      "-fsanitize-recover=undefined"]}[name]
+        hobj = self.harness_obj(task_dir, harness, work)
         obj = work / f"ref_{name}.o"
         compile_or_fail([self.clang, *self.flags(), *fl, "-ffp-contract=off", "-I", str(RUNTIME_DIR),
                          "-c", str(task_dir / "ref.c"), "-o", str(obj)], f"reference build ({name})")
         exe = work / f"probe_{name}"
-        san = [] if plain else ["-fsanitize=address,undefined"] if name == "san" else ["-fsanitize=address"]
+        san = ["-fsanitize=address,undefined"] if name == "san" else []
         compile_or_fail([self.clangxx, *self.flags(), *san, str(hobj), str(obj), "-lm", "-o", str(exe)],
                         f"probe link ({name})")
         return exe
@@ -724,10 +769,10 @@ def import_task(up: L1Upstream, split: str, upstream_split: str, shared: Path, t
             bdir.mkdir()
             probe_src = bdir / "probe.cpp"
             probe_src.write_text(harness_source(up.upstream_id, adapted, texts, probe=True))
-            level = prober.level if batch else None
+            previous = prober if batch else None
             prober = Prober(lambda name, d=bdir, src=probe_src: tools.exe(tdir, src, d, name), tools.sanitizers)
-            if level:
-                prober.level = level  # what the upstream input needed in batch 1
+            if previous:  # the upstream input was checked with batch 1
+                prober.upstream_checked, prober.accepted = True, previous.accepted
             kept = prober.screen([0, *fresh], result)
             survivors += [c for c in kept if c]
         # the final harness runs only case 0 + the first `derived` survivors, in that order:
