@@ -60,7 +60,7 @@ class ExecResult:
             return f"timed out (killed after {self.seconds:.1f}s wall clock)"
         if self.signal is not None:
             name = signal.Signals(self.signal).name if self.signal in signal.valid_signals() else str(self.signal)
-            return f"killed by signal {name}" + _SIGNAL_HINTS.get(name, "")
+            return f"was killed by signal {name}" + _SIGNAL_HINTS.get(name, "")
         return f"exited with status {self.returncode}"
 
 
