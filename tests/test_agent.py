@@ -148,7 +148,7 @@ def test_level2_optimization_round_gets_measured_timing(suite, evaluator, tmp_pa
         opt_prompt = last_user(srv.requests[1])
     r = out.results[0]
     assert r["correct"] and r["rounds"] == 2 and r["speedup"] is not None
-    assert "speedup" in opt_prompt and "95% CI" in opt_prompt and "clang -O3" in opt_prompt
+    assert "speedup" in opt_prompt and "99% CI" in opt_prompt and "clang -O3" in opt_prompt
     assert store.attempt("l2_saxpy_f64", 1)["kind"] == "opt"
 
 

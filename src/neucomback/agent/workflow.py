@@ -64,8 +64,11 @@ class TaskResult:
     speedup: float | None = None      # best verified version vs clang -O3 (native only)
     ci_low: float | None = None
     ci_high: float | None = None
+    faster: bool | None = None        # timing.RULE's decision for the best version
+    suspicious: str = ""              # why the best version's speedup is not trusted
     first_speedup: float | None = None
     first_ci_low: float | None = None
+    first_faster: bool | None = None
     opt_improved: bool = False
     wall_clock_valid: bool = True
     prompt_tokens: int = 0
@@ -99,9 +102,10 @@ def _timing_text(v: Verdict) -> tuple[str, str]:
     if t is None or t.speedup is None:
         return "no wall-clock measurement is available for this target.", ""
     med = lambda xs: sorted(xs)[len(xs) // 2] / 1e6  # noqa: E731
-    text = (f"speedup {t.speedup:.3f}x (95% CI {t.ci_low:.3f}-{t.ci_high:.3f}); your code "
-            f"{med(t.candidate_ns):.2f} ms vs clang -O3 {med(t.reference_ns):.2f} ms for {t.reps} calls "
-            f"at n={t.size}.")
+    text = (f"speedup {t.speedup:.3f}x (99% CI {t.ci_low:.3f}-{t.ci_high:.3f}, {t.pairs} pairs; "
+            f"{'faster' if t.faster else 'not a significant speedup'}); your code "
+            f"{med(t.candidate_ns):.2f} ms vs clang -O3 {med(t.reference_ns):.2f} ms of CPU time for {t.reps} calls "
+            f"at n={t.size}." + (f" NOT TRUSTED: {t.suspicious}." if t.suspicious else ""))
     mca = f"llvm-mca summary of your code:\n{t.mca_summary}" if t.mca_summary else ""
     return text, mca
 
@@ -151,6 +155,7 @@ class TaskSolver:
                     res.correct, res.correct_round, res.first_correct = True, idx, idx == 0
                     res.outcome = "first-try" if idx == 0 else f"debug-{idx}"
                     res.first_speedup, res.first_ci_low = _speed(v)
+                    res.first_faster = bool(v.timing and v.timing.faster)
                 best = _better(best, r)
             else:
                 res.failure_stage = v.failure_stage
@@ -178,6 +183,8 @@ class TaskSolver:
             res.best_round = best.index
             res.speedup, res.ci_low = _speed(best.verdict)
             res.ci_high = best.verdict.timing.ci_high if best.verdict.timing else None
+            res.faster = bool(best.verdict.timing and best.verdict.timing.faster)
+            res.suspicious = best.verdict.timing.suspicious if best.verdict.timing else ""
             res.wall_clock_valid = bool(best.verdict.timing is None or best.verdict.timing.wall_clock_valid)
             res.opt_improved = best.index != res.correct_round
         return res
@@ -202,9 +209,12 @@ def _speed(v: Verdict) -> tuple[float | None, float | None]:
 
 
 def _better(best: Round | None, cand: Round) -> Round:
-    """Keep the faster verified version, judged by the lower CI bound (a cautious choice)."""
+    """Keep the faster verified version, judged by the lower CI bound (a cautious choice); a
+    version whose speedup is suspicious never replaces one that is not."""
     if best is None:
         return cand
+    if cand.verdict.timing and cand.verdict.timing.suspicious:
+        return best
     b = best.verdict.timing.ci_low if best.verdict.timing and best.verdict.timing.ci_low else -math.inf
     c = cand.verdict.timing.ci_low if cand.verdict.timing and cand.verdict.timing.ci_low else -math.inf
     return cand if c > b else best

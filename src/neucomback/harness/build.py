@@ -118,10 +118,29 @@ def harness_obj(task: Task, target: Target) -> Path:
     return _cached("harness", k, ".o", build)
 
 
+def abi_obj(task: Task, target: Target) -> Path:
+    """The calling-convention trampoline for the task's function (runtime/nb_abi_<arch>.S)."""
+    src = RUNTIME_DIR / f"nb_abi_{target.name}.S"
+    k = key("abi", src.read_bytes(), task.function, target.name, target.clang_flags, toolchain.version_fingerprint())
+
+    def build(tmp: Path) -> None:
+        _trusted([toolchain.tool("clang"), *target.clang_flags, f"-DNB_FUNC={task.function}", "-c", str(src),
+                  "-o", str(tmp)], f"calling-convention trampoline for {task.id}")
+
+    return _cached("abi", k, ".o", build)
+
+
+def harness_objs(task: Task, target: Target) -> list[Path]:
+    """Everything a candidate (or a reference) object is linked with."""
+    return [harness_obj(task, target), abi_obj(task, target)]
+
+
 def reference_exe(task: Task, target: Target, opt: str) -> Path:
-    """A trusted executable of the C reference at `opt` (e.g. "-O0", "-O3"), same ISA flags."""
-    hobj = harness_obj(task, target)
-    k = key("ref", build_fingerprint(task), target.name, opt, target.clang_flags, toolchain.version_fingerprint())
+    """A trusted executable of the C reference at `opt` (e.g. "-O0"), same ISA flags, linked
+    with the same harness and trampoline as a candidate."""
+    hobjs = harness_objs(task, target)
+    k = key("ref", build_fingerprint(task), target.name, opt, target.clang_flags, toolchain.version_fingerprint(),
+            *(h.name for h in hobjs))
 
     def build(tmp: Path) -> None:
         objs = []
@@ -130,9 +149,34 @@ def reference_exe(task: Task, target: Target, opt: str) -> Path:
             _trusted([toolchain.tool("clang"), *target.clang_flags, opt, "-ffp-contract=off", "-w",
                       "-I", str(RUNTIME_DIR), "-c", str(src), "-o", str(obj)], f"reference build of {task.id}")
             objs.append(str(obj))
-        _trusted(link_command(target, [*objs, str(hobj)], tmp, is_cpp_harness(task)), f"reference link of {task.id}")
+        _trusted(link_command(task, target, [*objs, *map(str, hobjs)], tmp), f"reference link of {task.id}")
 
     return _cached("ref", k, ".exe", build)
+
+
+def reference_obj(task: Task, target: Target) -> Path:
+    """llc -O3's assembly for the task's IR, assembled exactly as a candidate is."""
+    asm = reference_asm(task, target)
+    k = key("refobj", asm.name, target.name, target.clang_flags, toolchain.version_fingerprint())
+
+    def build(tmp: Path) -> None:
+        _trusted(assemble_command(asm, target, tmp), f"assembling llc -O3 code of {task.id}")
+
+    return _cached("refobj", k, ".o", build)
+
+
+def timing_reference_exe(task: Task, target: Target) -> Path:
+    """The clang -O3 code a candidate is timed against: llc -O3 of the same IR, assembled and
+    linked exactly as a candidate (same objects, same order, same command), so that the
+    reference compiler's own output given as a candidate is the identical program."""
+    obj = reference_obj(task, target)
+    hobjs = harness_objs(task, target)
+    k = key("timeref", obj.name, *(h.name for h in hobjs), target.name)
+
+    def build(tmp: Path) -> None:
+        _trusted(link_command(task, target, [str(obj), *map(str, hobjs)], tmp), f"timing reference link of {task.id}")
+
+    return _cached("timeref", k, ".exe", build)
 
 
 def reference_asm(task: Task, target: Target, opt: str = "-O3") -> Path:
@@ -151,11 +195,17 @@ def is_cpp_harness(task: Task) -> bool:
     return task.custom_harness is not None and task.custom_harness.suffix == ".cpp"
 
 
-def link_command(target: Target, objs: list[str], out: Path, cpp: bool = False) -> list[str]:
-    """Link objects into an executable: non-PIE (position-dependent model asm links), no exec stack."""
-    driver = toolchain.tool("clang++" if cpp else "clang")
+def link_command(task: Task, target: Target, objs: list[str], out: Path) -> list[str]:
+    """Link objects into an executable: non-PIE (position-dependent model asm links), no exec
+    stack, and the task's function wrapped by the calling-convention trampoline."""
+    driver = toolchain.tool("clang++" if is_cpp_harness(task) else "clang")
     return [driver, *target.clang_flags, "-no-pie", "-fuse-ld=bfd", "-Wl,-z,noexecstack",
-            *objs, "-lm", "-o", str(out)]
+            f"-Wl,--wrap={task.function}", *objs, "-lm", "-o", str(out)]
+
+
+def assemble_command(asm_path: Path, target: Target, obj_path: Path) -> list[str]:
+    """LLVM's assembler (clang -c): GNU syntax and every directive llc emits, on all targets."""
+    return [toolchain.tool("clang"), *target.clang_flags, "-c", "-x", "assembler", str(asm_path), "-o", str(obj_path)]
 
 
 _AS_LINE = re.compile(r"^[^:\n]*?:(\d+):(?:\d+:)? (error|warning|Error|Warning|Fatal error): (.*)$", re.M)
@@ -177,10 +227,8 @@ def _annotate(diagnostics: str, source_lines: list[str], limit: int = 12) -> str
 
 
 def assemble(asm_path: Path, target: Target, obj_path: Path) -> StepResult:
-    """Assemble candidate asm with LLVM's assembler (clang -c): it accepts GNU syntax and
-    every directive llc emits, for all three targets, with one tool."""
-    cmd = [toolchain.tool("clang"), *target.clang_flags, "-c", "-x", "assembler", str(asm_path),
-           "-o", str(obj_path)]
+    """Assemble candidate asm (see assemble_command); diagnostics quote the offending lines."""
+    cmd = assemble_command(asm_path, target, obj_path)
     code, out, secs = _run(cmd, timeout=60)
     if code == 0:
         return StepResult(True, cmd, secs, out)
@@ -194,7 +242,7 @@ _MULTI = re.compile(r"multiple definition of [`'](\S+?)'")
 
 def link(objs: list[Path], target: Target, exe_path: Path, task: Task) -> StepResult:
     """Link candidate object(s) with the task harness; explain missing/duplicate symbols."""
-    cmd = link_command(target, [str(o) for o in objs], exe_path, is_cpp_harness(task))
+    cmd = link_command(task, target, [str(o) for o in objs], exe_path)
     code, out, secs = _run(cmd, timeout=60)
     if code == 0:
         return StepResult(True, cmd, secs, out)

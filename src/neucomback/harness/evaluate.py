@@ -21,11 +21,12 @@ from ..errors import InfrastructureError
 from ..suite.task import Task
 from ..targets import Target
 from . import mca
-from .build import assemble, harness_obj, link, reference_asm, reference_exe
-from .check import Output, compare, describe_inputs, parse_output, subset
-from .reference import calibration, check_argv, expected_output, time_argv
+from .build import assemble, harness_objs, link, reference_asm, reference_obj, timing_reference_exe
+from .check import Output, compare, describe_inputs, fault_feedback, parse_output, protocol_feedback, subset
+from .reference import RunSpec, calibration, check_spec, expected_output, time_spec
 from .sandbox import ExecResult, Limits, Sandbox, make_sandbox
-from .timing import interleave, speedup_stats
+from .symbols import object_policy
+from .timing import RULE, interleave, is_faster, speedup_stats
 from .verdict import Stage, Timing, Verdict
 
 MAX_ASM_BYTES = 4 << 20
@@ -33,7 +34,11 @@ MAX_ASM_BYTES = 4 << 20
 # measure each other. Correctness runs of other tasks may still overlap (both sides of a
 # pair see the same load because runs are interleaved).
 TIMING_LOCK = threading.Lock()
-SUSPICIOUS_SPEEDUP = 10.0
+# Beyond this, over clang -O3 on a 128-bit-vector baseline, the work is probably not being done.
+SUSPICIOUS_SPEEDUP = 8.0
+# The candidate's own in-process clock may disagree with the kernel's account by this factor
+# (harness work per call dilutes the external ratio towards 1, never past the in-process one).
+CLOCK_DISAGREEMENT = 1.25
 
 
 def asm_text(asm: str | bytes) -> tuple[str | None, str]:
@@ -55,10 +60,10 @@ def asm_text(asm: str | bytes) -> tuple[str | None, str]:
 class Evaluator:
     """Builds, runs, checks and times candidates for tasks. Thread-safe."""
 
-    def __init__(self, sandbox: Sandbox | None = None, *, unsafe: bool = False, pairs: int = 7,
+    def __init__(self, sandbox: Sandbox | None = None, *, unsafe: bool = False, pairs: int = 8,
                  warmup: int = 1, use_mca: bool = True, callgrind: bool = False) -> None:
         self.sandbox = sandbox if sandbox is not None else make_sandbox(unsafe)
-        self.pairs = max(pairs, 5)
+        self.pairs = max(pairs, 8)  # fewer pairs: [min, max] is below a 99% interval
         self.warmup = warmup
         self.use_mca = use_mca
         self.callgrind = callgrind
@@ -96,14 +101,18 @@ class Evaluator:
         src = work / "candidate.s"
         src.write_text(text if text.endswith("\n") else text + "\n")
         ref = expected_output(task, target)
-        hobj = harness_obj(task, target)
+        hobjs = harness_objs(task, target)
         step = assemble(src, target, work / "candidate.o")
         v.seconds["assemble"] = step.seconds
         if not step.ok:
             v.fail("candidate", "assemble", step.feedback)
             return
         v.stage = Stage.ASSEMBLED
-        step = link([work / "candidate.o", hobj], target, work / "candidate.exe", task)
+        why = object_policy(work / "candidate.o", reference_obj(task, target))
+        if why:
+            v.fail("candidate", "link", why)
+            return
+        step = link([work / "candidate.o", *hobjs], target, work / "candidate.exe", task)
         v.seconds["link"] = step.seconds
         if not step.ok:
             v.fail("candidate", "link", step.feedback)
@@ -114,9 +123,10 @@ class Evaluator:
             return
         self._time(v, task, target, work / "candidate.exe", src)
 
-    def _run(self, target: Target, exe_dir: Path, argv: list[str], wall: float) -> ExecResult:
-        res = self.sandbox.exec([*target.run_prefix(), *argv], exe_dir,
-                                Limits(wall_seconds=wall, cpu_seconds=int(wall) + 2))
+    def _run(self, target: Target, exe_dir: Path, exe: str, spec: RunSpec, wall: float,
+             limits: Limits | None = None) -> ExecResult:
+        res = self.sandbox.exec([*target.run_prefix(), f"/w/{exe}", *spec.args], exe_dir,
+                                limits or Limits(wall_seconds=wall, cpu_seconds=int(wall) + 2), stdin=spec.stdin)
         if res.setup_error:
             raise InfrastructureError(f"sandbox setup failed: {res.setup_error}")
         return res
@@ -125,7 +135,7 @@ class Evaluator:
         stage_dir = self.sandbox.stage([exe])
         try:
             wall = min(max(2.0 + 20 * ref_secs, 5.0), 120.0)
-            res = self._run(target, stage_dir, check_argv(task, f"/w/{exe.name}"), wall)
+            res = self._run(target, stage_dir, exe.name, check_spec(task), wall)
         finally:
             shutil.rmtree(stage_dir, ignore_errors=True)
         v.seconds["run"] = res.seconds
@@ -137,16 +147,22 @@ class Evaluator:
             what = f"The program {res.describe()} during test case #{case}."
             if res.output_truncated:
                 what += " It printed more output than allowed."
-            v.fail("candidate", "run", f"{what}\nInputs of case #{case}: {describe_inputs(expected, case)}"
+            fault = fault_feedback(got, expected)
+            v.fail("candidate", "run", (f"{fault}\nThen the program {res.describe()}." if fault else
+                                        f"{what}\nInputs of case #{case}: {describe_inputs(expected, case)}")
                    + (f"\nstderr: {res.stderr.strip()[-500:]}" if res.stderr.strip() else ""))
             v.cases_passed = len(done)
             return
         v.stage = Stage.RAN
+        broken = protocol_feedback(got) or fault_feedback(got, expected)
+        if broken:
+            v.fail("candidate", "check", broken)
+            return
         upstream = task.meta.get("upstream_cases")
         if upstream:  # imported tasks: also report the verdict of the original single test
             v.upstream_correct = compare(subset(expected, set(upstream)), subset(got, set(upstream)),
-                                         task.rel_tol, task.abs_tol).ok
-        result = compare(expected, got, task.rel_tol, task.abs_tol)
+                                         task.rel_tol, task.abs_tol, task.ulps).ok
+        result = compare(expected, got, task.rel_tol, task.abs_tol, task.ulps)
         v.cases_passed = result.cases_passed
         if not result.ok:
             v.fail("candidate", "check", result.feedback)
@@ -154,60 +170,46 @@ class Evaluator:
         v.stage, v.correct, v.feedback = Stage.CORRECT, True, result.feedback
 
     def _time(self, v: Verdict, task: Task, target: Target, exe: Path, src: Path) -> None:
-        t = Timing(size=task.time_size)
+        t = Timing(size=task.time_size, rule=RULE)
         v.timing = t
         if self.use_mca:
             self._mca(t, task, target, src)
         if not target.native:
             t.wall_clock_valid = False
-            t.note = "emulated (qemu): no wall-clock speedup is reported; see the llvm-mca estimate"
+            t.note = "emulated (qemu): no speedup is reported; see the llvm-mca estimate"
             return
         cal = calibration(task, target)
-        t.reps = cal.reps
-        ref_exe = reference_exe(task, target, "-O3")
-        stage_dir = self.sandbox.stage([exe])
-        ref_dir = self.sandbox.stage([ref_exe])
-        wall = min(max(10.0, 30 * cal.reference_ns / 1e9), 120.0)
-        wrong: list[str] = []
-
-        def run(dir_: Path, name: str, check: bool) -> int | None:
-            res = self._run(target, dir_, time_argv(task, f"/w/{name}", cal.reps), wall)
-            out = parse_output(res.stdout)
-            if not res.ok or out.time_ns is None:
-                wrong.append(f"The program {res.describe()} in the timing run (size {task.time_size}, "
-                             f"{cal.reps} repetitions).")
-                return None
-            if check:
-                cmp = compare(cal.output, out, task.rel_tol, task.abs_tol)
-                if not cmp.ok:
-                    wrong.append(f"Wrong result in the timing run (size {task.time_size}, {cal.reps} "
-                                 f"repetitions with inputs changed between them): {cmp.feedback}")
-                    return None
-            return out.time_ns
-
+        ref_exe = timing_reference_exe(task, target)
+        meter = _Meter(self, task, target, cal.reps, cal.reference_ns)
+        # same name, same folder depth: the two programs start from identical process images
+        cand_dir, ref_dir = self.sandbox.stage([exe], ["prog"]), self.sandbox.stage([ref_exe], ["prog"])
         try:
             with TIMING_LOCK:
-                got = self._measure(lambda: run(stage_dir, exe.name, True), lambda: run(ref_dir, ref_exe.name, False))
+                got = self._measure(meter.runner("candidate", cand_dir, "prog"),
+                                    meter.runner("reference", ref_dir, "prog"))
         finally:
-            shutil.rmtree(stage_dir, ignore_errors=True)
+            shutil.rmtree(cand_dir, ignore_errors=True)
             shutil.rmtree(ref_dir, ignore_errors=True)
-        if got is None:
+        wrong = meter.failure or meter.mismatch()
+        if got is None or wrong:
             v.stage = Stage.RAN
-            v.fail("candidate", "time", wrong[0] if wrong else "timing failed")
+            v.fail("candidate", "time", wrong or "timing failed")
             return
+        t.reps, t.reps_low = meter.reps_hi - meter.reps_lo, meter.reps_lo
+        t.candidate_ns, t.reference_ns = [int(x) for x in got[0]], [int(x) for x in got[1]]
+        t.pairs = len(got[0])
+        t.speedup, t.ci_low, t.ci_high = speedup_stats(*got)
+        t.inprocess_ratio = meter.inprocess_ratio()
         if self.callgrind and target.name == "x86_64":
             t.callgrind_candidate = self._instructions(task, target, exe)
             t.callgrind_reference = self._instructions(task, target, ref_exe)
-        t.candidate_ns, t.reference_ns = got
-        t.pairs = len(got[0])
-        t.speedup, t.ci_low, t.ci_high = speedup_stats(*got)
-        if t.speedup > SUSPICIOUS_SPEEDUP:
-            t.suspicious = (f"speedup {t.speedup:.1f}x exceeds {SUSPICIOUS_SPEEDUP:.0f}x: check that the "
-                            "candidate does the work (results matched the reference)")
+        t.suspicious = _suspicion(t)
+        t.faster = is_faster(t.speedup, t.ci_low) and not t.suspicious
         v.stage = Stage.TIMED
 
-    def _measure(self, cand: "Callable[[], int | None]", ref: "Callable[[], int | None]") -> tuple[list[int], list[int]] | None:
-        """Interleaved pairs; while the 95% CI is wider than +-5% of the median (a noisy
+    def _measure(self, cand: "Callable[[int], float | None]",
+                 ref: "Callable[[int], float | None]") -> tuple[list[float], list[float]] | None:
+        """Interleaved pairs; while the interval is wider than +-5% of the median (a noisy
         machine), add pairs, up to three times the requested number."""
         got = interleave(cand, ref, pairs=self.pairs, warmup=self.warmup)
         while got is not None and len(got[0]) < 3 * self.pairs:
@@ -225,8 +227,10 @@ class Evaluator:
         stage = self.sandbox.stage([exe])
         try:
             res = self.sandbox.exec(["valgrind", "--tool=callgrind", "--callgrind-out-file=/tmp/cg.out",
-                                     f"--toggle-collect={task.function}", *time_argv(task, f"/w/{exe.name}", 1)],
-                                    stage, Limits(wall_seconds=300, cpu_seconds=300, address_space=8 << 30))
+                                     f"--toggle-collect=__real_{task.function}", f"--toggle-collect={task.function}",
+                                     f"/w/{exe.name}"], stage,
+                                    Limits(wall_seconds=300, cpu_seconds=300, address_space=8 << 30),
+                                    stdin=time_spec(task, 1, task.seed).stdin)
         finally:
             shutil.rmtree(stage, ignore_errors=True)
         m = re.search(r"Collected\s*:\s*(\d+)", res.stderr)
@@ -239,6 +243,80 @@ class Evaluator:
             t.mca_candidate_cycles, t.mca_summary = cand.total_cycles, cand.summary
         if ref:
             t.mca_reference_cycles = ref.total_cycles
+
+
+class _Meter:
+    """One timing session: runs a program at two repetition counts with the pair's seed,
+    takes the CPU-time difference, and keeps every run's result hash for the comparison of
+    candidate with reference (every timed call's outputs are in the hash)."""
+
+    def __init__(self, ev: Evaluator, task: Task, target: Target, reps: int, reference_ns: int) -> None:
+        self.ev, self.task, self.target = ev, task, target
+        self.reps_lo = max(1, reps // 4)
+        self.reps_hi = self.reps_lo + reps
+        self.wall = min(max(10.0, 40 * reference_ns / 1e9), 120.0)
+        self.hashes: dict[tuple[str, int, int], object] = {}
+        self.inprocess: dict[str, int] = {"candidate": 0, "reference": 0}
+        self.failure = ""
+
+    def runner(self, who: str, stage_dir: Path, exe: str) -> "Callable[[int], float | None]":
+        def measure(seed: int) -> float | None:
+            cpu = {}
+            for reps in (self.reps_hi, self.reps_lo):
+                res = self.ev._run(self.target, stage_dir, exe, time_spec(self.task, reps, seed), self.wall,
+                                   Limits.for_timing(self.wall))
+                out = parse_output(res.stdout)
+                bad = (f"The program {res.describe()}" if not res.ok else
+                       protocol_feedback(out) or fault_feedback(out, Output()) or
+                       (None if out.end is not None and (0, "hash") in out.outs else "The timing run gave no result."))
+                if bad:
+                    if who == "reference":
+                        raise InfrastructureError(f"clang -O3 reference failed its timing run: {bad}")
+                    self.failure = (f"In a timing run ({reps} calls at size {self.task.time_size}, inputs changed "
+                                    f"before every call): {bad}")
+                    return None
+                self.hashes[(who, seed, reps)] = out.outs[(0, "hash")]
+                self.inprocess[who] += out.time_ns or 0
+                cpu[reps] = res.cpu_seconds
+            return max(cpu[self.reps_hi] - cpu[self.reps_lo], 1e-6) * 1e9
+
+        return measure
+
+    def mismatch(self) -> str:
+        """Feedback if any timed run's results differ from the reference's, else ""."""
+        for (who, seed, reps), h in self.hashes.items():
+            if who == "candidate" and self.hashes.get(("reference", seed, reps), h) != h:
+                return (f"Wrong result in a timing run: over {reps} calls at size {self.task.time_size}, with the "
+                        "inputs changed before every call, your results differ from the reference's (the check "
+                        "runs at small sizes passed). Results must not depend on earlier calls: no caching of "
+                        "results or skipping of work between calls.")
+        return ""
+
+    def inprocess_ratio(self) -> float | None:
+        c, r = self.inprocess["candidate"], self.inprocess["reference"]
+        return r / c if c > 0 and r > 0 else None
+
+
+def _suspicion(t: Timing) -> str:
+    """Why a measured speedup cannot be taken at face value, or ""."""
+    import math
+
+    if t.speedup is None:
+        return ""
+    if t.speedup > SUSPICIOUS_SPEEDUP:
+        return (f"speedup {t.speedup:.1f}x exceeds {SUSPICIOUS_SPEEDUP:.0f}x over clang -O3: more than this "
+                "target's vector width explains; check that the candidate does the work")
+    ext, inp = math.log(t.speedup), math.log(t.inprocess_ratio) if t.inprocess_ratio else None
+    if inp is None:
+        return "the in-process timer gave no usable time: the candidate may have tampered with it"
+    if abs(ext) > math.log(1.1) and (ext * inp < 0 or abs(ext) > abs(inp) + math.log(CLOCK_DISAGREEMENT)):
+        return (f"the kernel's CPU accounting ({t.speedup:.2f}x) and the in-process timer "
+                f"({t.inprocess_ratio:.2f}x) disagree")
+    if t.callgrind_candidate and t.callgrind_reference:
+        ratio = t.callgrind_reference / t.callgrind_candidate
+        if t.speedup > 1.5 * max(ratio, 1.0) * 2:
+            return f"speedup {t.speedup:.2f}x with {ratio:.2f}x fewer instructions: more than the instruction count explains"
+    return ""
 
 
 def _next_stage(v: Verdict) -> str:

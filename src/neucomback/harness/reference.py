@@ -1,9 +1,14 @@
 """Expected outputs and timing calibration, from trusted builds run outside the sandbox.
 
 Level 1 and Level 2 check outputs come from the C source at -O0 (-ffp-contract=off).
-Level 2 timing uses the clang -O3 build: its repetition count is calibrated on this machine
-so one timed run takes about 100 ms, and its time-mode checksums are the expected values.
-Everything is cached in the private cache folder, keyed by task, target and toolchain.
+Level 2 timing uses the clang -O3 code (llc -O3 of the task's IR, linked exactly as a
+candidate is): its repetition count is calibrated on this machine so that one timed run
+takes about 100 ms of kernel time. Everything is cached in the private cache folder, keyed
+by task, target and toolchain.
+
+A run is described by a RunSpec: argv after the executable, and a plan on stdin. Level 2
+plans (sizes, calls, hash or full output) travel on stdin only, so a candidate cannot
+tell a timing run from a check run by its arguments or environment.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from ..cache import atomic_write_json, cache_root, key
 from ..errors import InfrastructureError
 from ..suite.task import Task
 from ..targets import Target
-from .build import build_fingerprint, reference_exe
+from .build import build_fingerprint, reference_exe, timing_reference_exe
 from .check import Output, parse_output
 from .sandbox import ExecResult, Limits, TrustedRunner
 
@@ -28,19 +33,38 @@ _lock = threading.Lock()
 _runner = TrustedRunner()
 
 
-def check_argv(task: Task, exe: str) -> list[str]:
-    """Arguments for a correctness run of a harness executable."""
+CHECK_CALLS = 3  # Level 2: calls per check size, inputs perturbed before each call but the first
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """How to run a harness executable: arguments after the program, and its stdin."""
+
+    args: tuple[str, ...] = ()
+    stdin: bytes = b""
+
+
+def level2_plan(seed: int, sizes: list[int], calls: int, hashed: bool) -> bytes:
+    """The stdin plan of NB_L2_MAIN (nbh.h): every size with `calls` calls."""
+    return f"{seed} {int(hashed)} {len(sizes)} {' '.join(f'{n} {max(1, calls)}' for n in sizes)}\n".encode()
+
+
+def check_spec(task: Task) -> RunSpec:
+    """A correctness run: Level 1 cases by seed; Level 2 every size, every call printed."""
     if task.level == 1:
-        return [exe, str(task.seed), str(task.cases)]
-    return [exe, "check", str(task.seed), *map(str, task.sizes)]
+        return RunSpec((str(task.seed), str(task.cases)))
+    return RunSpec((), level2_plan(task.seed, task.sizes, CHECK_CALLS, False))
 
 
-def time_argv(task: Task, exe: str, reps: int) -> list[str]:
-    return [exe, "time", str(task.seed), str(task.time_size), str(reps)]
+def time_spec(task: Task, reps: int, seed: int) -> RunSpec:
+    """A timing run: `reps` calls at the timing size, inputs perturbed before every call but the
+    first (from `seed`, fresh per measurement), every call's outputs folded into one hash."""
+    return RunSpec((), level2_plan(seed, [task.time_size], reps, True))
 
 
-def run_trusted(target: Target, exe: Path, argv_tail: list[str], timeout: float = 300) -> ExecResult:
-    res = _runner.exec([*target.run_prefix(), str(exe), *argv_tail], exe.parent, Limits(wall_seconds=timeout))
+def run_trusted(target: Target, exe: Path, spec: RunSpec, timeout: float = 300) -> ExecResult:
+    res = _runner.exec([*target.run_prefix(), str(exe), *spec.args], exe.parent, Limits(wall_seconds=timeout),
+                       stdin=spec.stdin)
     if not res.ok:
         raise InfrastructureError(f"reference run of {exe.name} failed: {res.describe()}\n{res.stderr[-2000:]}")
     return res
@@ -75,42 +99,42 @@ def expected_output(task: Task, target: Target) -> Reference:
         return Reference(Output.from_json(d["output"]), d["seconds"])
     with _lock:
         exe = reference_exe(task, target, "-O0")
-        res = run_trusted(target, exe, check_argv(task, "")[1:])
+        res = run_trusted(target, exe, check_spec(task))
         out = parse_output(res.stdout)
-        if out.end is None or not out.outs or out.malformed:
+        if out.end is None or not out.outs or out.malformed or out.faults:
             raise InfrastructureError(f"reference output of {task.id} on {target.name} is malformed "
-                                      f"(end={out.end}, {len(out.malformed)} bad lines)")
+                                      f"(end={out.end}, {len(out.malformed)} bad lines, faults: "
+                                      f"{list(out.faults.values())[:1]})")
         atomic_write_json(path, {"output": out.to_json(), "seconds": res.seconds})
         return Reference(out, res.seconds)
 
 
 @dataclass
 class Calibration:
-    """How to time a Level 2 task on this machine: reps, the O3 reference's time-mode output."""
+    """How to time a Level 2 task on this machine: repetitions, and the clang -O3 code's
+    in-process kernel time for them (ns)."""
 
     reps: int
     reference_ns: int
-    output: Output
 
 
 def calibration(task: Task, target: Target) -> Calibration:
-    """Repetitions so that the clang -O3 reference takes ~100 ms here (cached per machine)."""
-    path = cache_root() / "calib" / (key("calib", build_fingerprint(task), target.name, target.clang_flags,
+    """Repetitions so that the clang -O3 code's kernel takes ~100 ms here (cached per machine)."""
+    path = cache_root() / "calib" / (key("calib2", build_fingerprint(task), target.name, target.clang_flags,
                                          toolchain.version_fingerprint(), _machine_id()) + ".json")
     if path.exists():
         d = json.loads(path.read_text())
-        return Calibration(d["reps"], d["reference_ns"], Output.from_json(d["output"]))
-    exe = reference_exe(task, target, "-O3")
+        return Calibration(d["reps"], d["reference_ns"])
+    exe = timing_reference_exe(task, target)
     reps = 1
     for _ in range(4):  # the first call of a process is slow (cold caches, page faults): probe up
-        probe = parse_output(run_trusted(target, exe, time_argv(task, "", reps)[1:]).stdout)
+        probe = parse_output(run_trusted(target, exe, time_spec(task, reps, task.seed)).stdout)
         per_rep = max((probe.time_ns or 1) / reps, 1.0)
         reps = int(min(max(TARGET_TIME_NS / per_rep, 1), 10_000_000))
         if (probe.time_ns or 0) >= TARGET_TIME_NS // 5:
             break
-    res = run_trusted(target, exe, time_argv(task, "", reps)[1:])
-    out = parse_output(res.stdout)
-    if out.time_ns is None or out.end is None:
-        raise InfrastructureError(f"timing calibration of {task.id} produced no time record")
-    atomic_write_json(path, {"reps": reps, "reference_ns": out.time_ns, "output": out.to_json()})
-    return Calibration(reps, out.time_ns, out)
+    out = parse_output(run_trusted(target, exe, time_spec(task, reps, task.seed)).stdout)
+    if out.time_ns is None or out.end is None or out.malformed or out.faults:
+        raise InfrastructureError(f"timing calibration of {task.id} gave no clean time record")
+    atomic_write_json(path, {"reps": reps, "reference_ns": out.time_ns})
+    return Calibration(reps, out.time_ns)

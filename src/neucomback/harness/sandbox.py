@@ -1,9 +1,13 @@
 """Running untrusted executables.
 
-Contract: `Sandbox.exec(argv, workdir, limits)` runs argv with `workdir` visible (read-only)
-at /w, and always returns an ExecResult; it raises InfrastructureError only when the sandbox
-itself cannot be set up. The candidate never sees expected outputs: only /usr and its own
-folder are mounted, it runs under a uid of its own, and the cache is private to root.
+Contract: `Sandbox.exec(argv, workdir, limits, stdin=b"")` runs argv with `workdir` visible
+(read-only) at /w and `stdin` on its standard input, and always returns an ExecResult; it
+raises InfrastructureError only when the sandbox itself cannot be set up. The candidate never
+sees expected outputs: only /usr and its own folder are mounted, it runs under a uid of its
+own, and the cache is private to root. Nothing of the host's environment reaches any process
+of the sandbox (bwrap itself is started with an empty environment, since its pid 1 keeps the
+environment it was started with). `ExecResult.cpu_seconds` is the kernel's account of the CPU
+time of every process of the run (wait4), which the candidate cannot reach or forge.
 """
 
 from __future__ import annotations
@@ -35,6 +39,15 @@ class Limits:
     open_files: int = 64
     processes: int = 64
     output_bytes: int = 8 << 20
+    tmpfs_bytes: int = 64 << 20
+    # Timing runs: the program is the sandbox's pid 1 and may not start any process or thread,
+    # so that the kernel's CPU account of the run (wait4) covers all of its work. (bwrap's own
+    # init would reap it unseen, and a child left running at exit would escape the account.)
+    single_process: bool = False
+
+    @classmethod
+    def for_timing(cls, wall_seconds: float) -> "Limits":
+        return cls(wall_seconds=wall_seconds, cpu_seconds=int(wall_seconds) + 2, processes=2, single_process=True)
 
 
 @dataclass
@@ -49,6 +62,7 @@ class ExecResult:
     output_truncated: bool = False
     signal: int | None = None
     setup_error: str | None = None
+    cpu_seconds: float = 0.0               # user + system time of the whole process tree (wait4)
 
     @property
     def ok(self) -> bool:
@@ -78,7 +92,7 @@ _SIGNAL_HINTS = {
 class Sandbox(Protocol):
     name: str
 
-    def exec(self, argv: list[str], workdir: Path, limits: Limits) -> ExecResult: ...
+    def exec(self, argv: list[str], workdir: Path, limits: Limits, stdin: bytes = b"") -> ExecResult: ...
 
 
 def _prlimit_prefix(limits: Limits) -> list[str]:
@@ -145,20 +159,28 @@ def _wait_uid_gone(uid: int, timeout: float = 30.0) -> None:
         time.sleep(0.02)
 
 
+# The only environment any sandboxed or trusted run gets (no API keys, no host paths).
+CLEAN_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+
+
 def _run_process(cmd: list[str], cwd: str, limits: Limits, uid: int | None,
-                 pass_fds: tuple[int, ...] = ()) -> ExecResult:
-    """Run cmd in its own session with stdout/stderr to capped temp files; kill the group on timeout."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+                 pass_fds: tuple[int, ...] = (), stdin: bytes = b"") -> ExecResult:
+    """Run cmd in its own session with stdin from a file, stdout/stderr to capped temp files;
+    kill the group on timeout. CPU time comes from wait4: the kernel's account of the child and
+    of every descendant it (bwrap's init, transitively) reaped."""
+    with tempfile.TemporaryFile() as inp, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        inp.write(stdin)
+        inp.seek(0)
         kwargs: dict = {"pass_fds": pass_fds}
         if uid is not None:
             kwargs.update(user=uid, group=uid, extra_groups=[])
         t0 = time.perf_counter()
         try:
-            proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+            proc = subprocess.Popen(cmd, cwd=cwd, stdin=inp, stdout=out, stderr=err, env=CLEAN_ENV,
                                     start_new_session=True, close_fds=True, **kwargs)
         except OSError as e:
             return ExecResult(None, "", "", 0.0, setup_error=f"cannot start {cmd[0]}: {e}")
-        # A timer kills the group; the blocking wait() returns at once when the child exits
+        # A timer kills the group; the blocking wait4() returns at once when the child exits
         # (Popen.wait(timeout=) polls with sleeps, which cost ~20 ms per run).
         fired = threading.Event()
 
@@ -169,7 +191,8 @@ def _run_process(cmd: list[str], cwd: str, limits: Limits, uid: int | None,
         timer = threading.Timer(limits.wall_seconds, on_timeout)
         timer.start()
         try:
-            proc.wait()
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
         finally:
             timer.cancel()
         timed_out = fired.is_set()
@@ -178,7 +201,8 @@ def _run_process(cmd: list[str], cwd: str, limits: Limits, uid: int | None,
         stderr, _ = _read_capped(err, 64 << 10)
     rc = proc.returncode
     sig = -rc if rc is not None and rc < 0 else None
-    return ExecResult(rc, stdout, stderr, secs, timed_out, trunc_o, sig)
+    return ExecResult(rc, stdout, stderr, secs, timed_out, trunc_o, sig,
+                      cpu_seconds=usage.ru_utime + usage.ru_stime)
 
 
 def _kill_group(proc: subprocess.Popen) -> None:  # type: ignore[type-arg]
@@ -208,34 +232,49 @@ class BwrapSandbox:
         self._stage_root.mkdir(mode=0o755, exist_ok=True)
         os.chmod(self._stage_root, 0o755)
 
-    def stage(self, files: list[Path]) -> Path:
-        """Copy files into a fresh world-readable folder (the only host folder the run sees)."""
+    def stage(self, files: list[Path], names: list[str] | None = None) -> Path:
+        """Copy files into a fresh world-readable folder (the only host folder the run sees),
+        under `names` if given (timed programs get one name: argv[0] moves the stack)."""
         d = Path(tempfile.mkdtemp(dir=self._stage_root))
         os.chmod(d, 0o755)
-        for f in files:
-            dst = d / f.name
+        for f, name in zip(files, names or [f.name for f in files]):
+            dst = d / name
             shutil.copy2(f, dst)
             os.chmod(dst, 0o755)
         return d
 
-    def argv(self, inner: list[str], workdir: Path, status_fd: int) -> list[str]:
+    def argv(self, inner: list[str], workdir: Path, status_fd: int, limits: Limits = Limits()) -> list[str]:
+        # Every writable mount is a size-capped tmpfs (/tmp, /dev/shm); the candidate's own
+        # folder is read-only, so it cannot fill the host's disk.
+        cap = str(limits.tmpfs_bytes)
         return [self.bwrap, "--json-status-fd", str(status_fd), "--ro-bind", "/usr", "/usr", "--tmpfs", "/usr/local",
                 "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
-                "--symlink", "usr/bin", "/bin", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+                "--symlink", "usr/bin", "/bin", "--dev", "/dev", "--size", cap, "--tmpfs", "/dev/shm",
+                "--proc", "/proc", "--size", cap, "--tmpfs", "/tmp",
                 "--ro-bind", str(workdir), "/w", "--chdir", "/w", "--unshare-all", "--die-with-parent",
-                "--new-session", "--clearenv", "--setenv", "PATH", "/usr/bin", *inner]
+                "--new-session", "--cap-drop", "ALL", *(["--as-pid-1"] if limits.single_process else []),
+                "--clearenv", "--setenv", "PATH", "/usr/bin", *inner]
 
-    def exec(self, argv: list[str], workdir: Path, limits: Limits) -> ExecResult:
+    def exec(self, argv: list[str], workdir: Path, limits: Limits, stdin: bytes = b"") -> ExecResult:
         uid = self._uids.acquire() if self._uids else None
         try:
             # bwrap reports on this fd whether the child started: the only trustworthy way to
             # tell a sandbox setup failure from a candidate that prints "bwrap:" and exits 1.
             with tempfile.TemporaryFile() as status:
                 fd = status.fileno()
-                cmd = [*_prlimit_prefix(limits), *self.argv(argv, workdir, fd)]
-                res = _run_process(cmd, "/", limits, uid, pass_fds=(fd,))
+                cmd = [*_prlimit_prefix(limits), *self.argv(argv, workdir, fd, limits)]
+                res = _run_process(cmd, "/", limits, uid, pass_fds=(fd,), stdin=stdin)
                 status.seek(0)
                 started = b"child-pid" in status.read()
+                if not started and uid is not None and "Resource temporarily unavailable" in res.stderr:
+                    # the uid's previous run was still exiting (single-process runs allow no
+                    # second process): wait for it to be gone and start once more
+                    _wait_uid_gone(uid)
+                    status.seek(0)
+                    status.truncate()
+                    res = _run_process(cmd, "/", limits, uid, pass_fds=(fd,), stdin=stdin)
+                    status.seek(0)
+                    started = b"child-pid" in status.read()
         except BaseException:
             if self._uids and uid is not None:
                 self._uids.release(uid, clean_exit=False)
@@ -255,15 +294,15 @@ class UnsafeSandbox:
 
     name = "unsafe-no-sandbox"
 
-    def stage(self, files: list[Path]) -> Path:
+    def stage(self, files: list[Path], names: list[str] | None = None) -> Path:
         d = Path(tempfile.mkdtemp(prefix="neucomback-unsafe-"))
-        for f in files:
-            shutil.copy2(f, d / f.name)
+        for f, name in zip(files, names or [f.name for f in files]):
+            shutil.copy2(f, d / name)
         return d
 
-    def exec(self, argv: list[str], workdir: Path, limits: Limits) -> ExecResult:
+    def exec(self, argv: list[str], workdir: Path, limits: Limits, stdin: bytes = b"") -> ExecResult:
         inner = [a.replace("/w/", str(workdir) + "/") if a.startswith("/w/") else a for a in argv]
-        return _run_process([*_prlimit_prefix(limits), *inner], str(workdir), limits, None)
+        return _run_process([*_prlimit_prefix(limits), *inner], str(workdir), limits, None, stdin=stdin)
 
 
 class TrustedRunner:
@@ -271,12 +310,12 @@ class TrustedRunner:
 
     name = "trusted"
 
-    def stage(self, files: list[Path]) -> Path:
+    def stage(self, files: list[Path], names: list[str] | None = None) -> Path:
         return files[0].parent
 
-    def exec(self, argv: list[str], workdir: Path, limits: Limits) -> ExecResult:
+    def exec(self, argv: list[str], workdir: Path, limits: Limits, stdin: bytes = b"") -> ExecResult:
         inner = [a.replace("/w/", str(workdir) + "/") if a.startswith("/w/") else a for a in argv]
-        return _run_process(inner, str(workdir), limits, None)
+        return _run_process(inner, str(workdir), limits, None, stdin=stdin)
 
 
 def make_sandbox(unsafe: bool = False) -> BwrapSandbox | UnsafeSandbox:

@@ -1,43 +1,86 @@
-"""Fair timing: interleaved A/B runs of candidate and reference, median ratio, bootstrap CI.
+"""Fair timing and the speed decision.
 
-Both binaries run in the same sandbox with the same inputs and repetition count; each run
-reports in-process kernel time (monotonic clock around the kernel calls only).
+What is measured: the kernel's account of the CPU time of the whole sandboxed run (wait4,
+user + system), never a clock inside the candidate's process. Each measurement of a program
+runs it twice, with R_lo and R_hi timed calls, and takes the difference, so process start,
+loading and input setup cancel: what is left is R_hi - R_lo calls (plus the harness's
+per-call perturbation and result hashing, the same work for both programs).
+
+How it is decided (RULE, shown in reports): candidate and reference are measured in
+interleaved pairs (A B, B A, ...), each pair with fresh inputs; the speedup is the median
+of the per-pair ratios reference / candidate, and its interval is the distribution-free
+99% confidence interval of that median (order statistics of the ratios; exact for any
+distribution). A candidate is called faster only when the whole interval lies above 1 and
+the median is at least 1 + MIN_EFFECT: differences smaller than that are within what code
+placement and this machine's drift produce for identical code.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import statistics
 from collections.abc import Callable
 
-
-def bootstrap_ci(ratios: list[float], level: float = 0.95, resamples: int = 2000,
-                 seed: int = 0) -> tuple[float, float]:
-    """Percentile bootstrap CI of the median of `ratios` (seeded: reports are reproducible)."""
-    if len(ratios) < 2:
-        return (ratios[0], ratios[0]) if ratios else (float("nan"), float("nan"))
-    rng = random.Random(seed)
-    n = len(ratios)
-    meds = sorted(statistics.median(rng.choices(ratios, k=n)) for _ in range(resamples))
-    lo = meds[int((1 - level) / 2 * resamples)]
-    hi = meds[min(resamples - 1, int((1 + level) / 2 * resamples))]
-    return lo, hi
+CONFIDENCE = 0.99
+MIN_EFFECT = 0.03
+RULE = (f"speedup = median over interleaved pairs of (clang -O3 CPU time / candidate CPU time), measured by the "
+        f"kernel outside the candidate's process as the difference of two repetition counts; interval = "
+        f"distribution-free {CONFIDENCE:.0%} CI of the median; 'faster' needs the interval above 1.0 and a median "
+        f"of at least {1 + MIN_EFFECT:.2f}x")
 
 
-def interleave(run_candidate: Callable[[], int | None], run_reference: Callable[[], int | None],
-               pairs: int = 7, warmup: int = 1) -> tuple[list[int], list[int]] | None:
-    """Run A B A B ...; return (candidate_ns, reference_ns) or None if any run failed.
+def median_ci(ratios: list[float], level: float = CONFIDENCE) -> tuple[float, float]:
+    """Distribution-free CI of the median: order statistics (k, n+1-k) with the largest k such
+    that P(Binomial(n, 1/2) < k) <= (1 - level) / 2. With few values it is [min, max]."""
+    xs = sorted(ratios)
+    n = len(xs)
+    if n == 0:
+        return math.nan, math.nan
+    alpha, k, tail = (1 - level) / 2, 0, 0.0
+    while k < n // 2:
+        nxt = tail + math.comb(n, k) / 2 ** n
+        if nxt > alpha:
+            break
+        tail, k = nxt, k + 1
+    k = max(k, 1)
+    return xs[k - 1], xs[n - k]
 
-    The order inside a pair alternates (AB, BA, ...) so neither side always runs on a
-    cache or frequency state left by the other.
+
+def speedup_stats(cand: list[float], ref: list[float]) -> tuple[float, float, float]:
+    """Median speedup (reference / candidate per pair) and its CI."""
+    ratios = [r / c if c > 0 else math.inf for c, r in zip(cand, ref)]
+    lo, hi = median_ci(ratios)
+    return statistics.median(ratios), lo, hi
+
+
+def is_faster(speedup: float | None, ci_low: float | None) -> bool:
+    """The decision: interval above 1.0 and an effect of at least MIN_EFFECT."""
+    return speedup is not None and ci_low is not None and ci_low > 1.0 and speedup >= 1.0 + MIN_EFFECT
+
+
+def fresh_seed() -> int:
+    """Inputs of a measurement pair: unpredictable, so nothing can be precomputed for them."""
+    return random.SystemRandom().getrandbits(62)
+
+
+def interleave(run_candidate: Callable[[int], float | None], run_reference: Callable[[int], float | None],
+               pairs: int = 7, warmup: int = 1,
+               seeds: Callable[[], int] = fresh_seed) -> tuple[list[float], list[float]] | None:
+    """Run A B, B A, ... with one fresh input seed per pair (both sides get the same one);
+    return (candidate, reference) measurements or None if any run failed.
+
+    The order inside a pair alternates so neither side always runs on a cache or frequency
+    state left by the other.
     """
-    cand: list[int] = []
-    ref: list[int] = []
+    cand: list[float] = []
+    ref: list[float] = []
     for i in range(warmup + pairs):
+        seed = seeds()
         order = (run_candidate, run_reference) if i % 2 == 0 else (run_reference, run_candidate)
         results = {}
         for fn in order:
-            t = fn()
+            t = fn(seed)
             if t is None:
                 return None
             results[fn] = t
@@ -45,13 +88,6 @@ def interleave(run_candidate: Callable[[], int | None], run_reference: Callable[
             cand.append(results[run_candidate])
             ref.append(results[run_reference])
     return cand, ref
-
-
-def speedup_stats(cand: list[int], ref: list[int]) -> tuple[float, float, float]:
-    """Median speedup (reference / candidate per pair) and its 95% bootstrap CI."""
-    ratios = [r / max(c, 1) for c, r in zip(cand, ref)]
-    lo, hi = bootstrap_ci(ratios)
-    return statistics.median(ratios), lo, hi
 
 
 def fast_p(speedups: list[float | None], correct: list[bool], p: float) -> float:

@@ -8,9 +8,27 @@ model's fault and never counted against it).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import os
+import re
+from dataclasses import asdict, dataclass, field, fields
 from enum import IntEnum
 from typing import Any
+
+# Secret-looking text never goes into feedback (stored, shown, or sent to a model): values of
+# environment variables whose names say they are secret, and common key formats.
+_SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH", re.I)
+_SECRET_PATTERNS = re.compile(r"(sk-[A-Za-z0-9_\-]{16,}|sk-ant-[A-Za-z0-9_\-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|"
+                              r"AKIA[0-9A-Z]{16}|xox[abpr]-[A-Za-z0-9-]{10,}|"
+                              r"(?i:(?:api[_-]?key|token|secret|password|authorization)\s*[=:]\s*)\S{8,})")
+
+
+def scrub_secrets(text: str) -> str:
+    """`text` with secret values (from this process's environment, and common key formats)
+    replaced by [REDACTED]."""
+    for name, value in os.environ.items():
+        if len(value) >= 8 and _SECRET_NAME.search(name) and value in text:
+            text = text.replace(value, "[REDACTED]")
+    return _SECRET_PATTERNS.sub("[REDACTED]", text)
 
 
 class Stage(IntEnum):
@@ -27,15 +45,20 @@ class Stage(IntEnum):
 
 @dataclass
 class Timing:
-    """Interleaved wall-clock timing of candidate vs reference (native targets only)."""
+    """Interleaved timing of candidate vs clang -O3 (native targets only): CPU time of the
+    sandboxed process tree, taken by the kernel, at two repetition counts (see timing.RULE)."""
 
     speedup: float | None = None           # median of reference_time / candidate_time
     ci_low: float | None = None
     ci_high: float | None = None
     pairs: int = 0
-    candidate_ns: list[int] = field(default_factory=list)
+    candidate_ns: list[int] = field(default_factory=list)   # CPU ns of `reps` calls, per pair
     reference_ns: list[int] = field(default_factory=list)
-    reps: int = 0
+    reps: int = 0                          # calls measured (difference of the two counts)
+    reps_low: int = 0                      # the lower repetition count
+    faster: bool = False                   # the decision of timing.RULE (never when suspicious)
+    rule: str = ""
+    inprocess_ratio: float | None = None   # the harness's in-process clock, as a cross-check
     size: int = 0
     wall_clock_valid: bool = True          # False under emulation: speedup is then None
     note: str = ""
@@ -70,7 +93,7 @@ class Verdict:
         return self.failure_kind == "infrastructure"
 
     def fail(self, kind: str, stage: str, feedback: str) -> "Verdict":
-        self.failure_kind, self.failure_stage, self.feedback = kind, stage, feedback
+        self.failure_kind, self.failure_stage, self.feedback = kind, stage, scrub_secrets(feedback)
         self.correct = False
         return self
 
@@ -84,7 +107,7 @@ class Verdict:
         d = dict(d)
         d["stage"] = Stage[d["stage"].upper()]
         t = d.get("timing")
-        d["timing"] = Timing(**t) if t else None
+        d["timing"] = Timing(**{k: v for k, v in t.items() if k in _TIMING_FIELDS}) if t else None
         return cls(**d)
 
     def summary(self) -> str:
@@ -93,9 +116,14 @@ class Verdict:
             s = f"CORRECT ({self.cases_passed}/{self.cases_total} cases)"
             t = self.timing
             if t and t.speedup is not None:
-                s += f", speedup vs clang -O3 {t.speedup:.3f}x [95% CI {t.ci_low:.3f}-{t.ci_high:.3f}]"
+                s += (f", speedup vs clang -O3 {t.speedup:.3f}x [99% CI {t.ci_low:.3f}-{t.ci_high:.3f}, "
+                      f"{t.pairs} pairs]" + (" faster" if t.faster else "")
+                      + (f" SUSPICIOUS: {t.suspicious}" if t.suspicious else ""))
             elif t and t.note:
                 s += f", {t.note}"
             return s
         kind = "INFRASTRUCTURE ERROR" if self.infrastructure_failure else "WRONG"
         return f"{kind} at stage {self.failure_stage}: {self.feedback.splitlines()[0] if self.feedback else ''}"
+
+
+_TIMING_FIELDS = {f.name for f in fields(Timing)}

@@ -2,16 +2,19 @@
 
 ACC        correct after self-debugging, over all tasks
 ACC@first  correct on the first try
-ACC+Perf   correct and faster than clang -O3 with the 95% CI's lower bound above 1.0
-           (native Level 2 tasks; tasks without a wall-clock measurement count as not faster)
+ACC+Perf   correct and faster than clang -O3 by harness.timing.RULE (the 99% interval above
+           1.0 and at least a 3% effect; native Level 2 tasks; tasks without a measurement, and
+           suspicious ones, count as not faster)
 fast_p     KernelBench's fast_p: correct and median speedup > p, over all tasks
-geomean    geometric-mean speedup over correct tasks that have a wall-clock measurement
+geomean    geometric-mean speedup over correct tasks that have a measurement (suspicious ones excluded)
 """
 
 from __future__ import annotations
 
 import math
 from typing import Any
+
+from ..harness.timing import is_faster
 
 
 def _geomean(xs: list[float]) -> float | None:
@@ -25,9 +28,9 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     done = [r for r in results if r["status"] in ("done", "infrastructure")]
     correct = [r for r in results if r["correct"]]
     perf = [r for r in results if r.get("level") == 2]
-    timed = [r for r in correct if r.get("speedup") is not None]
-    acc_perf = [r for r in timed if (r.get("ci_low") or 0) > 1.0]
-    acc_perf_first = [r for r in timed if (r.get("first_ci_low") or 0) > 1.0]
+    timed = [r for r in correct if r.get("speedup") is not None and not r.get("suspicious")]
+    acc_perf = [r for r in timed if _faster(r.get("speedup"), r.get("ci_low"), r.get("faster"))]
+    acc_perf_first = [r for r in timed if _faster(r.get("first_speedup"), r.get("first_ci_low"), r.get("first_faster"))]
 
     def frac(k: int, d: int) -> float | None:
         return k / d if d else None
@@ -45,9 +48,15 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "completion_tokens": sum(r.get("completion_tokens", 0) for r in results),
         "cost_usd": sum(r.get("cost_usd", 0.0) for r in results),
         "infrastructure_failures": sum(r["status"] == "infrastructure" for r in results),
+        "suspicious": sum(1 for r in correct if r.get("suspicious")),
         "scripted": any(r.get("scripted") for r in results),
         "outcomes": _count(r.get("outcome") or r["status"] for r in results),
     }
+
+
+def _faster(speedup: float | None, ci_low: float | None, recorded: bool | None) -> bool:
+    """The verdict's own decision when recorded; older records: the same rule on their numbers."""
+    return bool(recorded) if recorded is not None else is_faster(speedup, ci_low)
 
 
 def _count(items: Any) -> dict[str, int]:

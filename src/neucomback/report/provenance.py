@@ -53,10 +53,11 @@ def reference_flags(target_name: str) -> dict[str, str]:
 
 def _seeds() -> dict[str, Any]:
     """Seeds fixed in code that make results reproducible (read from their definitions)."""
-    from ..harness.timing import bootstrap_ci
+    from ..harness.timing import RULE
     from ..suite.loader import SPLIT_SEED
 
-    return {"split_seed": SPLIT_SEED, "bootstrap_ci_seed": inspect.signature(bootstrap_ci).parameters["seed"].default}
+    return {"split_seed": SPLIT_SEED, "timing_rule": RULE,
+            "timing_inputs": "a fresh random seed per measurement pair (not reproducible by design)"}
 
 
 def provenance(target_name: str | None = None) -> dict[str, Any]:

@@ -80,8 +80,9 @@ class Task:
     description: str = ""
     cases: int = 32
     seed: int = 0
-    rel_tol: float = 1e-9
-    abs_tol: float = 1e-12
+    rel_tol: float = 0.0           # floats compare bit-exactly unless the task opts in
+    abs_tol: float = 0.0
+    ulps: int = 0
     sizes: list[int] = field(default_factory=lambda: [1, 7, 1003])
     time_size: int = 100000
     extra_sources: list[str] = field(default_factory=list)
@@ -157,12 +158,14 @@ def load_task(path: Path) -> Task:
         tags=list(data.get("tags", [])), split=data.get("split"),
         description=str(data.get("description", "")), cases=int(data.get("cases", 32)),
         seed=int(data.get("seed", _default_seed(str(data["id"])))),
-        rel_tol=float(tol.get("rel", 1e-9)), abs_tol=float(tol.get("abs", 1e-12)),
+        rel_tol=float(tol.get("rel", 0.0)), abs_tol=float(tol.get("abs", 0.0)), ulps=int(tol.get("ulps", 0)),
         sizes=[int(s) for s in data.get("sizes", [1, 7, 1003])],
         time_size=int(data.get("time_size", 100000)),
         extra_sources=list(data.get("extra_sources", [])),
         source=str(data.get("source", "builtin")), meta=dict(data.get("meta", {})),
     )
+    if (task.rel_tol or task.abs_tol or task.ulps) and not str(tol.get("reason", "")).strip():
+        raise UsageError(f"{where}: a [tolerance] must say why the IR is not exact (`reason = ...`)")
     if task.level not in (1, 2):
         raise UsageError(f"{where}: level must be 1 or 2")
     if task.split is not None and task.split not in SPLITS:

@@ -6,12 +6,20 @@
  * Inputs are drawn from a seeded splitmix64 stream, so the harness needs no input files
  * and the candidate never sees expected outputs: they are compared outside the sandbox.
  *
- * Output protocol, one record per line (parsed by neucomback.harness.check):
- *     in  <case> <name> <kind> <values...>    input values, used only for feedback
- *     out <case> <name> <kind> <values...>    values compared with the reference
- *     time <nanoseconds>                      Level 2 kernel time
- *     end <ncases>                            written last: a run without it is incomplete
+ * Output protocol, one record per line (parsed strictly by neucomback.harness.check):
+ *     in    <case> <name> <kind> <values...>  input values, used only for feedback
+ *     out   <case> <name> <kind> <values...>  values compared with the reference
+ *     fault <case> <text>                     the harness caught a broken contract (an
+ *                                             out-of-bounds write, a clobbered input, a
+ *                                             calling-convention violation): a failure
+ *     time  <nanoseconds>                     in-process time (a cross-check only: speed is
+ *                                             measured by the parent, outside this process)
+ *     end   <ncases>                          written last, exactly once
  * kind: i (decimal integer), f (C99 hex float, exact), s (hex-encoded bytes).
+ *
+ * Everything in this process is reachable by the candidate, so nothing here decides a
+ * verdict on its own: expected values live outside the sandbox, the time is taken by the
+ * parent from the kernel's accounting, and the checks below catch honest mistakes.
  */
 #ifndef NBH_H
 #define NBH_H
@@ -24,6 +32,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __cplusplus
+#define NB_EXTERN extern "C"
+#else
+#define NB_EXTERN extern
+#endif
 
 static uint64_t nb_state;
 static int nb_k; /* current case index: cases 0..3 pick edge values deterministically */
@@ -119,11 +132,156 @@ static int64_t nb_len(int64_t lo, int64_t hi) {
     return nb_uniform(lo, hi);
 }
 
-/* Zero-padded allocation so that reading one element past the end is not a crash. */
+/* ---- guarded buffers ------------------------------------------------------------
+ * nb_alloc returns a zeroed buffer with NB_GUARD canary bytes on each side. Writes past
+ * either end are caught when the buffer is freed (nb_free) or at the end of each call
+ * (nb_check_faults); a buffer marked with nb_seal() is an input and must not change. The
+ * canary comes from the run's seed, so the reference and the candidate see the same bytes
+ * when a kernel reads (harmlessly) past its input. */
+#define NB_GUARD 64
+#define NB_MAXBUF 64
+typedef struct {
+    unsigned char *raw, *data, *snap;
+    size_t bytes;
+    const char *name;
+    int live, reported;
+} nb_buf_t;
+static nb_buf_t nb_bufs[NB_MAXBUF];
+static uint64_t nb_canary = 0x5bd1e9955bd1e995ull;
+static int nb_fault_case = -1; /* case index a fault record is attributed to */
+
+static unsigned char nb_canary_byte(size_t i) {
+    return (unsigned char)((nb_canary >> ((i & 7) * 8)) ^ (i * 0x9Du));
+}
+
 static void *nb_alloc(size_t n, size_t elem) {
-    void *p = calloc(n + 16, elem);
-    if (!p) { fprintf(stderr, "harness: out of memory\n"); exit(97); }
-    return p;
+    size_t bytes = n * elem;
+    unsigned char *raw = (unsigned char *)malloc(bytes + 2 * NB_GUARD);
+    if (!raw) { fprintf(stderr, "harness: out of memory\n"); exit(97); }
+    for (size_t i = 0; i < NB_GUARD; i++) {
+        raw[i] = nb_canary_byte(i);
+        raw[NB_GUARD + bytes + i] = nb_canary_byte(NB_GUARD + i);
+    }
+    memset(raw + NB_GUARD, 0, bytes);
+    for (int i = 0; i < NB_MAXBUF; i++) {
+        if (!nb_bufs[i].live) {
+            nb_buf_t b = {raw, raw + NB_GUARD, NULL, bytes, "buffer", 1, 0};
+            nb_bufs[i] = b;
+            return raw + NB_GUARD;
+        }
+    }
+    return raw + NB_GUARD; /* registry full: unguarded (never the case in generated harnesses) */
+}
+
+static nb_buf_t *nb_find(const void *p) {
+    for (int i = 0; i < NB_MAXBUF; i++)
+        if (nb_bufs[i].live && nb_bufs[i].data == (const unsigned char *)p) return &nb_bufs[i];
+    return NULL;
+}
+
+static void nb_label(const void *p, const char *name) {
+    nb_buf_t *b = nb_find(p);
+    if (b) b->name = name;
+}
+
+/* The buffer's current contents are an input the callee must not change. */
+static void nb_seal(const void *p) {
+    nb_buf_t *b = nb_find(p);
+    if (!b) return;
+    if (!b->snap) b->snap = (unsigned char *)malloc(b->bytes ? b->bytes : 1);
+    if (b->snap) memcpy(b->snap, b->data, b->bytes);
+}
+
+static void nb_fault(const char *what) {
+    printf("fault %d %s\n", nb_fault_case, what);
+    fflush(stdout); /* a corrupted heap may abort the process next */
+}
+
+static void nb_check_buf(nb_buf_t *b) {
+    char msg[200];
+    if (b->reported) return;
+    for (size_t i = 0; i < NB_GUARD; i++) {
+        if (b->raw[i] != nb_canary_byte(i)) {
+            snprintf(msg, sizeof msg, "out-of-bounds write: memory just before `%s` (byte %d before its start) "
+                     "was overwritten", b->name, (int)(NB_GUARD - i));
+            nb_fault(msg); b->reported = 1; return;
+        }
+        if (b->data[b->bytes + i] != nb_canary_byte(NB_GUARD + i)) {
+            snprintf(msg, sizeof msg, "out-of-bounds write: memory just past the end of `%s` (%zu bytes long; "
+                     "byte %d after it) was overwritten", b->name, b->bytes, (int)i);
+            nb_fault(msg); b->reported = 1; return;
+        }
+    }
+    if (b->snap && memcmp(b->snap, b->data, b->bytes) != 0) {
+        size_t i = 0;
+        while (b->snap[i] == b->data[i]) i++;
+        snprintf(msg, sizeof msg, "input `%s` was modified (byte %zu of %zu), but it is read-only for the "
+                 "function", b->name, i, b->bytes);
+        nb_fault(msg); b->reported = 1;
+    }
+}
+
+static void nb_free(void *p) {
+    nb_buf_t *b = nb_find(p);
+    if (!b) { free(p); return; }
+    nb_check_buf(b);
+    free(b->snap);
+    free(b->raw);
+    b->live = 0;
+}
+
+/* ---- calling convention ------------------------------------------------------------
+ * The task's function is linked with `--wrap`: the harness calls a trampoline
+ * (nb_abi_<arch>.S) that loads random values into every callee-saved register, calls
+ * the function, and records here which of them, the stack pointer or the floating-point
+ * control state did not survive the call. Weak, so probe builds without it still link. */
+NB_EXTERN volatile uint64_t nb_abi_fault __attribute__((weak));
+NB_EXTERN uint64_t nb_abi_canary[32] __attribute__((weak));
+#if defined(__x86_64__)
+static const char *const nb_abi_names[] = {"rbx", "rbp", "r12", "r13", "r14", "r15", "the stack pointer rsp",
+    "the MXCSR control bits (rounding mode, flush-to-zero, exception masks)", "the x87 control word",
+    "the direction flag (DF must be clear on return)", "the x87 register stack (left not empty)"};
+#elif defined(__aarch64__)
+static const char *const nb_abi_names[] = {"x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27",
+    "x28", "x29 (frame pointer)", "d8", "d9", "d10", "d11", "d12", "d13", "d14", "d15", "the stack pointer sp",
+    "FPCR (rounding mode, flush-to-zero, default-NaN)"};
+#elif defined(__riscv)
+static const char *const nb_abi_names[] = {"s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10",
+    "s11", "fs0", "fs1", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7", "fs8", "fs9", "fs10", "fs11",
+    "the stack pointer sp", "gp (global pointer)", "tp (thread pointer)", "the rounding mode in fcsr (frm)"};
+#else
+static const char *const nb_abi_names[] = {"?"};
+#endif
+
+static void nb_abi_seed(uint64_t seed) {
+    nb_canary = seed * 0x9E3779B97F4A7C15ull ^ 0xA0761D6478BD642Full;
+    if (!&nb_abi_canary) return;
+    uint64_t s = nb_canary;
+    for (int i = 0; i < 32; i++) {
+        s += 0x9E3779B97F4A7C15ull;
+        uint64_t z = (s ^ (s >> 31)) * 0xBF58476D1CE4E5B9ull;
+        nb_abi_canary[i] = z ^ (z >> 29);
+    }
+}
+
+/* Report (as fault records) everything broken since the last check: the calling
+ * convention, guard zones and sealed inputs of every live buffer. */
+static void nb_check_faults(void) {
+    if (&nb_abi_fault && nb_abi_fault) {
+        uint64_t f = nb_abi_fault;
+        nb_abi_fault = 0;
+        char msg[240];
+        for (unsigned i = 0; i < sizeof nb_abi_names / sizeof nb_abi_names[0]; i++) {
+            if (f & (1ull << i)) {
+                snprintf(msg, sizeof msg, "calling convention violated: %s was not preserved across the call "
+                         "(callee-saved state must be restored before returning)", nb_abi_names[i]);
+                nb_fault(msg);
+                break;
+            }
+        }
+    }
+    for (int i = 0; i < NB_MAXBUF; i++)
+        if (nb_bufs[i].live) nb_check_buf(&nb_bufs[i]);
 }
 
 static void nb_str_fill(char *buf, int64_t len, const char *alphabet) {
@@ -132,12 +290,74 @@ static void nb_str_fill(char *buf, int64_t len, const char *alphabet) {
     buf[len] = 0;
 }
 
-/* ---- output ------------------------------------------------------------------------ */
+/* ---- output ------------------------------------------------------------------------
+ * In hash mode (Level 2 timing runs) `out` records are not printed: their raw values are
+ * folded into one running hash, so every timed call's results are checked at the cost
+ * of one pass over them. Floats are hashed by their bits, all NaNs as one value. */
+static int nb_hash_mode;
+static uint64_t nb_hash_acc = 0x243F6A8885A308D3ull;
+
+static uint64_t nb_mix(uint64_t h, uint64_t v) {
+    h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+    return h;
+}
+static uint64_t nb_fbits(double v) {
+    uint64_t b;
+    if (v != v) return 0x7FF8000000000000ull;
+    __builtin_memcpy(&b, &v, sizeof b);
+    return b;
+}
+static uint32_t nb_fbits32(float v) {
+    uint32_t b;
+    if (v != v) return 0x7FC00000u;
+    __builtin_memcpy(&b, &v, sizeof b);
+    return b;
+}
+/* Word-wise fold of a block: four independent add/xor lanes with no multiply in the loop, so
+ * the compiler vectorises it and a call's results cost about one read of them (the timed
+ * section includes this work, for the candidate and the reference alike). The word index
+ * enters each word, so a permutation of correct values does not collide. */
+static void nb_hash_bytes(const void *p, size_t n) {
+    const unsigned char *s = (const unsigned char *)p;
+    const uint64_t K = 0xD6E8FEB86659FD93ull; /* word i is xor-ed with i * K */
+    uint64_t l0 = 0, l1 = 0, l2 = 0, l3 = 0, k0 = 0, k1 = K, k2 = 2 * K, k3 = 3 * K;
+    size_t i = 0, w = n / 8;
+    for (; i + 4 <= w; i += 4) {
+        uint64_t v[4];
+        __builtin_memcpy(v, s + 8 * i, 32); /* harnesses build with -fno-builtin */
+        l0 += v[0] ^ k0; l1 += v[1] ^ k1; l2 += v[2] ^ k2; l3 += v[3] ^ k3;
+        k0 += 4 * K; k1 += 4 * K; k2 += 4 * K; k3 += 4 * K;
+    }
+    uint64_t h = nb_hash_acc;
+    for (; i < w; i++) {
+        uint64_t v;
+        __builtin_memcpy(&v, s + 8 * i, 8);
+        h = nb_mix(h, v ^ (i * K));
+    }
+    for (size_t j = 8 * w; j < n; j++) h = nb_mix(h, s[j] + (j << 8));
+    h = nb_mix(h, l0 * 0x9E3779B97F4A7C15ull);
+    h = nb_mix(h, l1 * 0xC2B2AE3D27D4EB4Full);
+    h = nb_mix(h, l2 * 0x165667B19E3779F9ull);
+    h = nb_mix(h, l3 * 0x27D4EB2F165667C5ull);
+    nb_hash_acc = nb_mix(h, n);
+}
+
+static int nb_out_hashed(const char *dir) { return nb_hash_mode && dir[0] == 'o'; }
 static void nb_head(const char *dir, const char *name, char kind) { printf("%s %d %s %c", dir, nb_k, name, kind); }
-static void nb_put_i(const char *dir, const char *name, int64_t v) { nb_head(dir, name, 'i'); printf(" %" PRId64 "\n", v); }
-static void nb_put_u(const char *dir, const char *name, uint64_t v) { nb_head(dir, name, 'i'); printf(" %" PRIu64 "\n", v); }
-static void nb_put_f(const char *dir, const char *name, double v) { nb_head(dir, name, 'f'); printf(" %a\n", v); }
+static void nb_put_i(const char *dir, const char *name, int64_t v) {
+    if (nb_out_hashed(dir)) { nb_hash_acc = nb_mix(nb_hash_acc, (uint64_t)v); return; }
+    nb_head(dir, name, 'i'); printf(" %" PRId64 "\n", v);
+}
+static void nb_put_u(const char *dir, const char *name, uint64_t v) {
+    if (nb_out_hashed(dir)) { nb_hash_acc = nb_mix(nb_hash_acc, v); return; }
+    nb_head(dir, name, 'i'); printf(" %" PRIu64 "\n", v);
+}
+static void nb_put_f(const char *dir, const char *name, double v) {
+    if (nb_out_hashed(dir)) { nb_hash_acc = nb_mix(nb_hash_acc, nb_fbits(v)); return; }
+    nb_head(dir, name, 'f'); printf(" %a\n", v);
+}
 static void nb_put_bytes(const char *dir, const char *name, const void *p, int64_t n) {
+    if (nb_out_hashed(dir)) { nb_hash_bytes(p, (size_t)n); return; }
     nb_head(dir, name, 's'); putchar(' ');
     for (int64_t i = 0; i < n; i++) printf("%02x", ((const unsigned char *)p)[i]);
     if (n == 0) putchar('-');
@@ -147,6 +367,7 @@ static void nb_put_str(const char *dir, const char *name, const char *s) { nb_pu
 
 #define NB_ARR_PUT(fname, T, kind, fmt, cast)                                           \
     static void fname(const char *dir, const char *name, const T *p, int64_t n) {      \
+        if (nb_out_hashed(dir)) { nb_hash_bytes(p, (size_t)n * sizeof(T)); return; }    \
         nb_head(dir, name, kind);                                                        \
         for (int64_t i = 0; i < n; i++) printf(" " fmt, (cast)p[i]);                   \
         putchar('\n');                                                                   \
@@ -159,8 +380,28 @@ NB_ARR_PUT(nb_put_arr_i32, int32_t, 'i', "%" PRId64, int64_t)
 NB_ARR_PUT(nb_put_arr_u32, uint32_t, 'i', "%" PRIu64, uint64_t)
 NB_ARR_PUT(nb_put_arr_i64, int64_t, 'i', "%" PRId64, int64_t)
 NB_ARR_PUT(nb_put_arr_u64, uint64_t, 'i', "%" PRIu64, uint64_t)
-NB_ARR_PUT(nb_put_arr_f32, float, 'f', "%a", double)
-NB_ARR_PUT(nb_put_arr_f64, double, 'f', "%a", double)
+
+/* Floats hash by their bits in chunks; a chunk with a NaN is canonicalised first (all NaNs
+ * are one value: their payloads are not defined by the IR). */
+#define NB_ARR_PUT_F(fname, T, BITS, UT)                                                 \
+    static void fname(const char *dir, const char *name, const T *p, int64_t n) {      \
+        if (nb_out_hashed(dir)) {                                                        \
+            for (int64_t i = 0; i < n; i += 256) {                                       \
+                int64_t m = n - i < 256 ? n - i : 256, nans = 0;                         \
+                for (int64_t j = 0; j < m; j++) nans += p[i + j] != p[i + j];            \
+                if (!nans) { nb_hash_bytes(p + i, (size_t)m * sizeof(T)); continue; }    \
+                UT c[256];                                                               \
+                for (int64_t j = 0; j < m; j++) c[j] = BITS(p[i + j]);                   \
+                nb_hash_bytes(c, (size_t)m * sizeof(T));                                 \
+            }                                                                            \
+            return;                                                                      \
+        }                                                                                \
+        nb_head(dir, name, 'f');                                                         \
+        for (int64_t i = 0; i < n; i++) printf(" %a", (double)p[i]);                   \
+        putchar('\n');                                                                   \
+    }
+NB_ARR_PUT_F(nb_put_arr_f32, float, nb_fbits32, uint32_t)
+NB_ARR_PUT_F(nb_put_arr_f64, double, nb_fbits, uint64_t)
 
 static int64_t nb_now_ns(void) {
     struct timespec ts;
@@ -173,14 +414,19 @@ static int64_t nb_now_ns(void) {
 #ifndef NBH_MAIN_DEFINED
 #define NBH_MAIN_DEFINED
 /* Level 1 entry point: `exe SEED NCASES`. Output is flushed after each case so that a
- * crash in case k still shows which inputs caused it. */
+ * crash in case k still shows which inputs caused it; after each case the calling
+ * convention and the guard zones are checked. */
 #define NB_L1_MAIN                                                                       \
     int main(int argc, char **argv) {                                                    \
         uint64_t seed = argc > 1 ? strtoull(argv[1], 0, 10) : 1;                         \
         int ncases = argc > 2 ? atoi(argv[2]) : 32;                                      \
+        nb_abi_seed(seed);                                                               \
         for (int k = 0; k < ncases; k++) {                                               \
             nb_seed(seed, k);                                                            \
+            nb_fault_case = k;                                                           \
             nb_case(k);                                                                  \
+            nb_fault_case = k;                                                           \
+            nb_check_faults();                                                           \
             fflush(stdout);                                                              \
         }                                                                                \
         printf("end %d\n", ncases);                                                      \
@@ -191,91 +437,92 @@ static int64_t nb_now_ns(void) {
  *   nb_setup(n)     allocate and fill the state for problem size n,
  *   nb_call(n)      call the kernel once,
  *   nb_perturb(n)   change some inputs (anti-skip: repeated calls must redo the work),
- *   nb_report(tag)  print checksums of the outputs as "out" records named <array>.<tag>,
+ *   nb_report(tag)  print the outputs as "out" records named <array>.<tag>,
  *   nb_teardown()   free the state.
- * `exe check SEED N1 N2 ...` runs every size 3 times with perturbation in between and
- * reports after each repetition; `exe time SEED N REPS` times REPS calls (kernel only). */
+ * The run plan comes on standard input, never on argv or in the environment:
+ *     SEED HASH COUNT  N1 CALLS1  N2 CALLS2 ...
+ * For each size: setup, then CALLS calls with the inputs perturbed before every call but
+ * the first; the calling convention and guard zones are checked after every call. With
+ * HASH 0 (check runs) the outputs of every call are printed as case c, tag r<call>;
+ * with HASH 1 (timing runs) they are folded into one hash, printed once per size, so
+ * every call is checked whatever the count. Timing runs and check runs are one code
+ * path: the harness has no mode that skips checking. */
 #define NB_L2_MAIN                                                                       \
-    int main(int argc, char **argv) {                                                    \
-        if (argc < 4) { fprintf(stderr, "usage: check SEED N... | time SEED N REPS\n"); return 2; } \
-        uint64_t seed = strtoull(argv[2], 0, 10);                                        \
-        if (strcmp(argv[1], "time") == 0 && argc >= 5) {                                 \
-            int64_t n = strtoll(argv[3], 0, 10), reps = strtoll(argv[4], 0, 10);         \
-            nb_seed(seed, 1000);                                                         \
+    int main(void) {                                                                     \
+        unsigned long long seed = 0;                                                     \
+        int hash = 0, count = 0;                                                         \
+        if (scanf("%llu %d %d", &seed, &hash, &count) != 3 || count < 0 || count > 64) { \
+            fprintf(stderr, "harness: bad run plan on stdin\n"); return 2; }             \
+        nb_abi_seed(seed);                                                               \
+        nb_hash_mode = hash;                                                             \
+        int64_t t_total = 0;                                                             \
+        for (int c = 0; c < count; c++) {                                                \
+            long long n = 0, calls = 0;                                                  \
+            if (scanf("%lld %lld", &n, &calls) != 2 || calls < 1) {                      \
+                fprintf(stderr, "harness: bad run plan on stdin\n"); return 2; }         \
+            nb_seed(seed, 1000 + c); /* k >= 4: random values, not the L1 edge cases */  \
+            printf("in %d n i %lld\n", c, n);                                            \
             nb_setup(n);                                                                 \
-            int64_t total = 0;                                                           \
-            for (int64_t r = 0; r < reps; r++) {                                         \
+            nb_hash_acc = 0x243F6A8885A308D3ull;                                         \
+            for (long long r = 0; r < calls; r++) {                                      \
+                char tag[24];                                                            \
+                nb_k = 1000 + c;                                                         \
                 if (r) nb_perturb(n);                                                    \
+                nb_fault_case = c;                                                       \
                 int64_t t0 = nb_now_ns();                                                \
                 nb_call(n);                                                              \
-                total += nb_now_ns() - t0;                                               \
-            }                                                                            \
-            nb_k = 0;                                                                    \
-            nb_report("t");                                                              \
-            nb_teardown();                                                               \
-            printf("time %" PRId64 "\n", total);                                         \
-            printf("end 1\n");                                                           \
-            return 0;                                                                    \
-        }                                                                                \
-        int ncases = argc - 3;                                                           \
-        for (int c = 0; c < ncases; c++) {                                               \
-            int64_t n = strtoll(argv[3 + c], 0, 10);                                     \
-            nb_seed(seed, 1000 + c); /* k >= 4: random values, not the L1 edge cases */  \
-            printf("in %d n i %" PRId64 "\n", c, n);                                     \
-            nb_setup(n);                                                                 \
-            static const char *tags[3] = {"r0", "r1", "r2"};                             \
-            for (int r = 0; r < 3; r++) {                                                \
-                if (r) nb_perturb(n);                                                    \
-                nb_call(n);                                                              \
+                t_total += nb_now_ns() - t0;                                             \
+                nb_check_faults();                                                       \
                 nb_k = c;                                                                \
-                nb_report(tags[r]);                                                      \
-                nb_k = 1000 + c;                                                         \
+                snprintf(tag, sizeof tag, "r%lld", r);                                   \
+                nb_report(hash ? "t" : tag);                                             \
+            }                                                                            \
+            if (hash) {                                                                  \
+                nb_hash_mode = 0;                                                        \
+                nb_put_u("out", "hash", nb_hash_acc);                                    \
+                nb_put_i("out", "calls", calls);                                         \
+                nb_hash_mode = 1;                                                        \
             }                                                                            \
             nb_teardown();                                                               \
             fflush(stdout);                                                              \
         }                                                                                \
-        printf("end %d\n", ncases);                                                      \
+        printf("time %" PRId64 "\n", t_total);                                           \
+        printf("end %d\n", count);                                                       \
         return 0;                                                                        \
     }
 
-/* Checksums of a Level 2 output array: a weighted sum (floats compared with tolerance),
- * up to 32 sampled elements, and for integers an exact order-sensitive hash. */
-#define NB_CHECK_F(T, fname)                                                             \
+/* Level 2 outputs: every element. Arrays longer than NB_DUMP_MAX elements are printed as
+ * an exact hash of all their bits plus 32 samples (for feedback); shorter ones in full. */
+#ifndef NB_DUMP_MAX
+#define NB_DUMP_MAX 4096
+#endif
+#define NB_CHECK(T, fname, putarr)                                                       \
     static void fname(const char *name, const char *tag, const T *p, int64_t n) {        \
         char key[96];                                                                    \
-        double s = 0;                                                                    \
-        for (int64_t i = 0; i < n; i++) s += (double)p[i] * (1.0 + (double)(i % 13) * 0.0625); \
-        snprintf(key, sizeof key, "%s.%s.sum", name, tag);                               \
-        nb_put_f("out", key, s);                                                         \
-        snprintf(key, sizeof key, "%s.%s.sample", name, tag);                            \
-        nb_head("out", key, 'f');                                                        \
-        int64_t step = n > 32 ? n / 32 : 1;                                              \
-        for (int64_t i = 0; i < n; i += step) printf(" %a", (double)p[i]);               \
-        if (n > 0) printf(" %a", (double)p[n - 1]);                                      \
-        putchar('\n');                                                                   \
-    }
-#define NB_CHECK_I(T, fname)                                                             \
-    static void fname(const char *name, const char *tag, const T *p, int64_t n) {        \
-        char key[96];                                                                    \
-        uint64_t h = 1469598103934665603ull;                                             \
-        for (int64_t i = 0; i < n; i++) { h ^= (uint64_t)(int64_t)p[i]; h *= 1099511628211ull; } \
+        snprintf(key, sizeof key, "%s.%s", name, tag);                                   \
+        if (nb_hash_mode || n <= NB_DUMP_MAX) { putarr("out", key, p, n); return; }      \
+        uint64_t saved = nb_hash_acc;                                                    \
+        nb_hash_mode = 1; nb_hash_acc = 0x243F6A8885A308D3ull;                           \
+        putarr("out", key, p, n);                                                        \
+        uint64_t h = nb_hash_acc;                                                        \
+        nb_hash_mode = 0; nb_hash_acc = saved;                                           \
         snprintf(key, sizeof key, "%s.%s.hash", name, tag);                              \
         nb_put_u("out", key, h);                                                         \
+        T s[33];                                                                         \
+        int64_t m = 0, step = n / 32;                                                    \
+        for (int64_t i = 0; i < n && m < 32; i += step) s[m++] = p[i];                   \
+        s[m++] = p[n - 1];                                                               \
         snprintf(key, sizeof key, "%s.%s.sample", name, tag);                            \
-        nb_head("out", key, 'i');                                                        \
-        int64_t step = n > 32 ? n / 32 : 1;                                              \
-        for (int64_t i = 0; i < n; i += step) printf(" %" PRId64, (int64_t)p[i]);         \
-        if (n > 0) printf(" %" PRId64, (int64_t)p[n - 1]);                               \
-        putchar('\n');                                                                   \
+        putarr("out", key, s, m);                                                        \
     }
-NB_CHECK_F(float, nb_check_f32)
-NB_CHECK_F(double, nb_check_f64)
-NB_CHECK_I(int8_t, nb_check_i8)
-NB_CHECK_I(uint8_t, nb_check_u8)
-NB_CHECK_I(int16_t, nb_check_i16)
-NB_CHECK_I(uint16_t, nb_check_u16)
-NB_CHECK_I(int32_t, nb_check_i32)
-NB_CHECK_I(uint32_t, nb_check_u32)
-NB_CHECK_I(int64_t, nb_check_i64)
-NB_CHECK_I(uint64_t, nb_check_u64)
+NB_CHECK(float, nb_check_f32, nb_put_arr_f32)
+NB_CHECK(double, nb_check_f64, nb_put_arr_f64)
+NB_CHECK(int8_t, nb_check_i8, nb_put_arr_i8)
+NB_CHECK(uint8_t, nb_check_u8, nb_put_arr_u8)
+NB_CHECK(int16_t, nb_check_i16, nb_put_arr_i16)
+NB_CHECK(uint16_t, nb_check_u16, nb_put_arr_u16)
+NB_CHECK(int32_t, nb_check_i32, nb_put_arr_i32)
+NB_CHECK(uint32_t, nb_check_u32, nb_put_arr_u32)
+NB_CHECK(int64_t, nb_check_i64, nb_put_arr_i64)
+NB_CHECK(uint64_t, nb_check_u64, nb_put_arr_u64)
 #endif

@@ -35,7 +35,7 @@ class TaskFailed(Exception):
     """One upstream task could not be converted (the import goes on with the others)."""
 
 
-def run(cmd: list[str], *, timeout: float = 300, env: dict[str, str] | None = None,
+def run(cmd: list[str], *, timeout: float = 300, env: dict[str, str] | None = None, stdin: bytes = b"",
         cwd: Path | None = None) -> tuple[int | None, str, str, float]:
     """Run a trusted command: (returncode or None on timeout, stdout, stderr, seconds)."""
     t0 = time.perf_counter()
@@ -44,21 +44,22 @@ def run(cmd: list[str], *, timeout: float = 300, env: dict[str, str] | None = No
         full_env = dict(os.environ)
         full_env.update(env)
     try:
-        p = subprocess.run(cmd, capture_output=True, timeout=timeout, env=full_env, cwd=cwd,
-                           stdin=subprocess.DEVNULL)
+        p = subprocess.run(cmd, capture_output=True, timeout=timeout, env=full_env, cwd=cwd, input=stdin)
     except subprocess.TimeoutExpired as e:
         return None, _text(e.stdout), _text(e.stderr), time.perf_counter() - t0
     return p.returncode, _text(p.stdout), _text(p.stderr), time.perf_counter() - t0
 
 
-def run_cpu(cmd: list[str], *, timeout: float = 300) -> tuple[int | None, str, str, float]:
+def run_cpu(cmd: list[str], *, timeout: float = 300, stdin: bytes = b"") -> tuple[int | None, str, str, float]:
     """Like `run`, but the last value is the child's CPU time (user + system), which a busy
     machine does not inflate the way it inflates wall time."""
     import signal
     import tempfile
     import threading
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
+    with tempfile.TemporaryFile() as inp, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        inp.write(stdin)
+        inp.seek(0)
+        proc = subprocess.Popen(cmd, stdin=inp, stdout=out, stderr=err, start_new_session=True)
         killed = threading.Event()
 
         def kill() -> None:

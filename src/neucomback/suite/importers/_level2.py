@@ -11,7 +11,7 @@ For kernel NAME (`task_c/NAME_inner.c`, `NAME_main.c`, `task_c/common_files/`) w
   `initialise_arrays` call removed (the harness initialises) and its final `calc_checksum`
   left to the harness; `tsvc_common.c` (upstream common.c without its progress printf),
   `common.h`, `array_defs.h`;
-* `harness.c` (NB_L2_MAIN): `exe check SEED 0 1 2` and `exe time SEED 3 REPS`, where the
+* `harness.c` (NB_L2_MAIN, run plan on stdin): check variants 0 1 2, time variant 3, where the
   "size" selects a variant, not a length (TSVC arrays have fixed sizes):
     0: the upstream initialisation and one call; reports what upstream compares (the
        checksum or return value, and the dummy() call count): `meta.upstream_cases = [0]`;
@@ -25,6 +25,7 @@ For kernel NAME (`task_c/NAME_inner.c`, `NAME_main.c`, `task_c/common_files/`) w
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import operator
 import re
@@ -39,6 +40,7 @@ from typing import Any, Callable
 from ... import toolchain
 from ...harness.build import RUNTIME_DIR
 from ...harness.check import compare, parse_output
+from ...harness.reference import CHECK_CALLS, level2_plan
 from ...targets import get_target
 from ._common import TaskFailed, compile_or_fail, run, run_cpu, to_toml
 
@@ -297,7 +299,7 @@ class Builder:
 
 def _check(exe: Path, seed: int, sizes: list[int] = SIZES, timeout: float = 300) -> tuple[Any, float, str]:
     """(parsed output or None, CPU seconds, why it failed)."""
-    code, out, err, cpu = run_cpu([str(exe), "check", str(seed), *map(str, sizes)], timeout=timeout)
+    code, out, err, cpu = run_cpu([str(exe)], stdin=level2_plan(seed, sizes, CHECK_CALLS, False), timeout=timeout)
     parsed = parse_output(out)
     if code != 0 or parsed.end is None or parsed.malformed or not parsed.outs:
         why = "timeout" if code is None else f"exit {code}" if code else f"malformed output {parsed.malformed[:1]}"
@@ -344,7 +346,8 @@ def import_task(name: str, split: str, task_c: Path, params: dict[str, Any], bui
         count = max(2, min(original, 100))
     task_id = task_id_for(name)
     flags: list[str] = []
-    seed = 12345
+    # the seed the evaluator will use (written to task.toml), so the probes run the real variants
+    seed = int.from_bytes(hashlib.sha256(task_id.encode()).digest()[:4], "little")
     staging = dest_root / f".{task_id}.tmp"
     if staging.exists():
         shutil.rmtree(staging)
@@ -390,7 +393,7 @@ def import_task(name: str, split: str, task_c: Path, params: dict[str, Any], bui
                     and compare(ok3, again3).ok)
             flags.append(("" if same else "(not reproducible) ") +
                          f"-O0 and -O3 references differ: {cmp.feedback.splitlines()[0][:160]}")
-        code, out, err, _ = run([str(exe3), "time", str(seed), str(TIME_VARIANT), "1"], timeout=120)
+        code, out, err, _ = run([str(exe3)], stdin=level2_plan(seed, [TIME_VARIANT], 1, True), timeout=120)
         tparsed = parse_output(out)
         if code != 0 or tparsed.time_ns is None or tparsed.malformed:
             raise TaskFailed(f"the timing run fails: exit {code} {err.strip()[-200:]}")
@@ -437,7 +440,8 @@ def import_task(name: str, split: str, task_c: Path, params: dict[str, Any], bui
                         "initialisation and checksum, 1-2 = perturbed arrays with anti-skip dummy(), 3 = timing."),
         "sizes": SIZES,
         "time_size": TIME_VARIANT,
-    }, {"tolerance": {"rel": 1e-9, "abs": 1e-12}, "meta": meta})
+        "seed": seed,
+    }, {"meta": meta})
     (staging / "task.toml").write_text(toml)
     out_dir = dest_root / task_id
     if out_dir.exists():

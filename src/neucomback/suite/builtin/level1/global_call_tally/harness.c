@@ -31,7 +31,7 @@ static void nb_case(int k) {
         nb_put_i("out", name, g_tally_sum);
         snprintf(name, sizeof name, "g_tally_max%d", c);
         nb_put_i("out", name, g_tally_max);
-        free(a);
+        nb_free(a);
     }
 }
 

@@ -29,7 +29,7 @@ static void nb_case(int k) {
     int32_t live[8];
     for (int32_t i = 0; i < g_ring_count && i < 8; i++) live[i] = g_ring[(g_ring_head + i) % 8];
     nb_put_arr_i32("out", "g_ring.live", live, g_ring_count < 8 ? g_ring_count : 8);
-    free(ops);
+    nb_free(ops);
 }
 
 NB_L1_MAIN

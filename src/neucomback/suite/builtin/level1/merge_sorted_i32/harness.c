@@ -30,9 +30,9 @@ static void nb_case(int k) {
     int32_t ret = merge_sorted_i32(a, na, b, nb, out);
     nb_put_i("out", "ret", ret);
     nb_put_arr_i32("out", "out", out, na + nb);
-    free(a);
-    free(b);
-    free(out);
+    nb_free(a);
+    nb_free(b);
+    nb_free(out);
 }
 
 NB_L1_MAIN

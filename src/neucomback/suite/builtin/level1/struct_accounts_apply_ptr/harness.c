@@ -37,8 +37,8 @@ static void nb_case(int k) {
     nb_put_arr_i32("in", "tx", tx, 2 * ntx);
     nb_put_i("out", "ret", struct_accounts_apply_ptr(acc, nacc, tx, ntx));
     put_accounts("out", acc, nacc);
-    free(acc);
-    free(tx);
+    nb_free(acc);
+    nb_free(tx);
 }
 
 NB_L1_MAIN

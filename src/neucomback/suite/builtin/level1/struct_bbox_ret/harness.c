@@ -21,7 +21,7 @@ static void nb_case(int k) {
     nb_put_i("out", "ret.miny", b.miny);
     nb_put_i("out", "ret.maxx", b.maxx);
     nb_put_i("out", "ret.maxy", b.maxy);
-    free(p);
+    nb_free(p);
 }
 
 NB_L1_MAIN

@@ -27,7 +27,7 @@ static void nb_case(int k) {
     put_iv("in", iv, n);
     nb_put_i("out", "ret", struct_interval_merge(iv, n));
     put_iv("out", iv, n);
-    free(iv);
+    nb_free(iv);
 }
 
 NB_L1_MAIN

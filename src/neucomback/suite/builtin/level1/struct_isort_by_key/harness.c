@@ -28,7 +28,7 @@ static void nb_case(int k) {
     put_recs("in", r, n);
     nb_put_i("out", "ret", struct_isort_by_key(r, n));
     put_recs("out", r, n);
-    free(r);
+    nb_free(r);
 }
 
 NB_L1_MAIN

@@ -21,7 +21,7 @@ static void nb_case(int k) {
     nb_put_i("in", "head", head);
     nb_put_i("in", "max_steps", max_steps);
     nb_put_i("out", "ret", struct_list_walk_ptr(nodes, n, head, max_steps));
-    free(nodes);
+    nb_free(nodes);
 }
 
 NB_L1_MAIN

@@ -34,7 +34,7 @@ static void nb_case(int k) {
     nb_put_f("in", "dt", dt);
     nb_put_i("out", "ret", struct_particle_step_ptr(p, n, steps, dt));
     put_particles("out", p, n);
-    free(p);
+    nb_free(p);
 }
 
 NB_L1_MAIN

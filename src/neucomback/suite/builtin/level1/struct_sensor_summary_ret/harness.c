@@ -15,7 +15,7 @@ static void nb_case(int k) {
     nb_put_f("out", "ret.min", s.min);
     nb_put_f("out", "ret.max", s.max);
     nb_put_f("out", "ret.mean", s.mean);
-    free(v);
+    nb_free(v);
 }
 
 NB_L1_MAIN
