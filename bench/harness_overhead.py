@@ -18,31 +18,30 @@ import tempfile
 import time
 from pathlib import Path
 
-from neucomback.harness.build import harness_obj, link_command, reference_asm
+from neucomback.harness.build import assemble_command, harness_objs, link_command, reference_asm
 from neucomback.harness.evaluate import Evaluator
-from neucomback.harness.reference import check_argv, expected_output
+from neucomback.harness.reference import check_spec, expected_output
 from neucomback.harness.sandbox import BwrapSandbox, Limits, _prlimit_prefix
 from neucomback.suite import load_suite
 from neucomback.targets import get_target
-from neucomback import toolchain
 
 
 def raw_commands(task, target, asm: Path, work: Path, sbx: BwrapSandbox) -> float:  # type: ignore[no-untyped-def]
     """Run the assemble, link and sandboxed run commands the evaluator issues; return seconds."""
     obj, exe = work / "candidate.o", work / "candidate.exe"
-    hobj = harness_obj(task, target)
+    hobjs = [str(h) for h in harness_objs(task, target)]
     stage = Path(tempfile.mkdtemp(dir=sbx._stage_root))
     stage.chmod(0o755)
+    spec = check_spec(task)
     t0 = time.perf_counter()
-    subprocess.run([toolchain.tool("clang"), *target.clang_flags, "-c", "-x", "assembler", str(asm), "-o", str(obj)],
-                   check=True, capture_output=True)
-    subprocess.run(link_command(target, [str(obj), str(hobj)], exe), check=True, capture_output=True)
+    subprocess.run(assemble_command(asm, target, obj), check=True, capture_output=True)
+    subprocess.run(link_command(task, target, [str(obj), *hobjs], exe), check=True, capture_output=True)
     shutil.copy2(exe, stage / exe.name)
     with tempfile.TemporaryFile() as status:
-        cmd = [*_prlimit_prefix(Limits()), *sbx.argv([*target.run_prefix(), *check_argv(task, f"/w/{exe.name}")],
+        cmd = [*_prlimit_prefix(Limits()), *sbx.argv([*target.run_prefix(), f"/w/{exe.name}", *spec.args],
                                                     stage, status.fileno())]
         subprocess.run(cmd, check=True, capture_output=True, pass_fds=(status.fileno(),), user=200000 + 1,
-                       group=200000 + 1, extra_groups=[])
+                       group=200000 + 1, extra_groups=[], input=spec.stdin)
     secs = time.perf_counter() - t0
     shutil.rmtree(stage)
     return secs

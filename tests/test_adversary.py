@@ -247,3 +247,12 @@ def test_slower_code_is_measured_as_slower(suite, evaluator, tmp_path) -> None: 
 def test_environment_secrets_are_not_in_bwrap_argv(evaluator, tmp_path) -> None:  # type: ignore[no-untyped-def]
     argv = evaluator.sandbox.argv(["/w/x"], tmp_path, 3)
     assert "--clearenv" in argv and "--cap-drop" in argv and all("KEY" not in a for a in argv)
+
+
+def test_calibration_finds_identical_code_not_faster_and_a_known_effect(suite, evaluator) -> None:  # type: ignore[no-untyped-def]
+    from neucomback.harness.calibrate import run_calibration
+
+    summary = run_calibration([suite.get("l2_dot_f64")], X86, evaluator)
+    row = summary["rows"][0]
+    assert summary["aa_called_faster"] == 0 and not row["aa_faster"]
+    assert summary["known_effect_detected"] == 1 and 1.2 < row["effect_speedup"] < 1.4

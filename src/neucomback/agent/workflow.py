@@ -65,6 +65,7 @@ class TaskResult:
     ci_low: float | None = None
     ci_high: float | None = None
     faster: bool | None = None        # timing.RULE's decision for the best version
+    pairs: int = 0                    # measurement pairs behind the best version's speedup
     suspicious: str = ""              # why the best version's speedup is not trusted
     first_speedup: float | None = None
     first_ci_low: float | None = None
@@ -184,6 +185,7 @@ class TaskSolver:
             res.speedup, res.ci_low = _speed(best.verdict)
             res.ci_high = best.verdict.timing.ci_high if best.verdict.timing else None
             res.faster = bool(best.verdict.timing and best.verdict.timing.faster)
+            res.pairs = best.verdict.timing.pairs if best.verdict.timing else 0
             res.suspicious = best.verdict.timing.suspicious if best.verdict.timing else ""
             res.wall_clock_valid = bool(best.verdict.timing is None or best.verdict.timing.wall_clock_valid)
             res.opt_improved = best.index != res.correct_round

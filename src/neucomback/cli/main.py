@@ -175,5 +175,40 @@ def baseline(
     raise typer.Exit(EXIT_ERROR if infra else EXIT_OK)
 
 
+@app.command()
+@handle_errors
+def calibrate(
+    target_name: str = typer.Option("x86_64", "--target", "-T"),
+    suite: str = SuiteOpt,
+    limit: Optional[int] = typer.Option(None, "--limit", help="At most N Level 2 kernels."),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """A/A check of the speed decision on this machine: identical code must not be called
+    faster, a known 1.3x difference should be; prints the smallest speedup resolved here."""
+    from ..errors import UsageError
+    from ..harness.calibrate import run_calibration
+    from ..harness.evaluate import Evaluator
+    from ..suite import load_suite
+    from ..targets import get_target
+    from .progress import progress_bar
+
+    target = get_target(target_name)
+    if not target.native:
+        raise UsageError(f"{target.name} runs under emulation here: no speed is measured, nothing to calibrate")
+    tasks = load_suite(suite).select(level=2, limit=limit)
+    with progress_bar(f"calibrating on {target.name}", len(tasks), quiet=json_out) as advance:
+        summary = run_calibration(tasks, target, Evaluator(), on_result=lambda r: advance(r.task))
+    if json_out:
+        print_json({"target": target.name, **summary})
+        raise typer.Exit(EXIT_OK)
+    pct = lambda x: f"{100 * x:.1f}%"  # noqa: E731
+    console.print(f"{summary['kernels']} kernels on {target.name}: identical code's interval contains 1.0 for "
+                  f"{pct(summary['aa_interval_contains_1'])}, called faster for {pct(summary['aa_called_faster'])}; "
+                  f"a known {summary['known_effect']}x difference detected for {pct(summary['known_effect_detected'])} "
+                  f"(median measured {summary['known_effect_median_measured']:.3f}x). Smallest speedup resolved "
+                  f"here: about {summary['resolvable_speedup']:.3f}x.", markup=False)
+    raise typer.Exit(EXIT_OK)
+
+
 if __name__ == "__main__":
     app()

@@ -192,17 +192,17 @@ def runs_show(run_dir: Path = typer.Argument(..., help="A run directory."), json
 
 
 def _task_lines(run: Any) -> Table:
-    from ..report.fmt import speedup_ci
+    from ..report.fmt import speed_cell
 
     t = Table(title=f"{len(run.tasks)} task(s) in {run.path}")  # an evolve run's: its featured rollout
     for col, right in (("task", False), ("level", True), ("outcome", False), ("rounds", True),
-                       ("speedup [95% CI]", True), ("tokens", True), ("cost $", True), ("failed at", False)):
+                       ("speedup [99% CI]", True), ("tokens", True), ("cost $", True), ("failed at", False)):
         t.add_column(col, justify="right" if right else "left")
     for task in run.tasks:
         r = task.result or {}
         color = "green" if r.get("correct") else ("yellow" if task.result is None else "red")
         t.add_row(task.task_id, str(r.get("level", "-")), f"[{color}]{r.get('outcome') or task.status}[/]",
-                  str(len(task.rounds)), speedup_ci(r.get("speedup"), r.get("ci_low"), r.get("ci_high")),
+                  str(len(task.rounds)), speed_cell(r),
                   f"{r.get('prompt_tokens', 0) + r.get('completion_tokens', 0):,}", f"{r.get('cost_usd', 0.0):.4f}",
                   "" if r.get("correct") else str(r.get("failure_stage") or ""))
     return t

@@ -9,7 +9,10 @@ from rich.table import Table
 
 
 def baseline_summary(results: list) -> dict[str, Any]:  # type: ignore[type-arg]
-    """Per compiler: tasks, correct, infrastructure failures, geometric-mean speedup (native L2)."""
+    """Per compiler: tasks, correct, infrastructure failures, and over the timed (native L2)
+    ones: how many the timing rule calls faster, how many intervals contain 1.0 (for llc-O3,
+    the reference's own code, that is the A/A check), suspicious ones, geometric-mean speedup
+    (suspicious excluded)."""
     import math
 
     out: dict[str, Any] = {}
@@ -17,23 +20,27 @@ def baseline_summary(results: list) -> dict[str, Any]:  # type: ignore[type-arg]
     for r in results:
         by[r.compiler].append(r)
     for comp, rs in by.items():
-        sp = [r.verdict.timing.speedup for r in rs if r.verdict.correct and r.verdict.timing
-              and r.verdict.timing.speedup]
+        ts = [r.verdict.timing for r in rs if r.verdict.correct and r.verdict.timing and r.verdict.timing.speedup]
+        sp = [t.speedup for t in ts if not t.suspicious]
         out[comp] = {"tasks": len(rs), "correct": sum(r.verdict.correct for r in rs),
                      "infrastructure_failures": sum(r.verdict.infrastructure_failure for r in rs),
-                     "timed": len(sp),
+                     "timed": len(ts), "faster": sum(t.faster for t in ts),
+                     "interval_contains_1": sum(t.ci_low <= 1.0 <= t.ci_high for t in ts),
+                     "suspicious": sum(bool(t.suspicious) for t in ts),
                      "geomean_speedup": math.exp(sum(map(math.log, sp)) / len(sp)) if sp else None}
     return out
 
 
 def baseline_table(results: list, target: str) -> Table:  # type: ignore[type-arg]
     table = Table(title=f"baseline on {target}")
-    for col in ("compiler", "tasks", "correct", "pass %", "infra fail", "timed L2", "geomean speedup vs clang -O3"):
+    for col in ("compiler", "tasks", "correct", "pass %", "infra fail", "timed L2", "faster", "CI contains 1",
+                "suspicious", "geomean speedup vs clang -O3"):
         table.add_column(col, justify="right")
     for comp, s in baseline_summary(results).items():
         gm = f"{s['geomean_speedup']:.3f}x" if s["geomean_speedup"] else "-"
         table.add_row(comp, str(s["tasks"]), str(s["correct"]), f"{100 * s['correct'] / max(s['tasks'], 1):.1f}",
-                      str(s["infrastructure_failures"]), str(s["timed"]), gm)
+                      str(s["infrastructure_failures"]), str(s["timed"]), str(s["faster"]),
+                      str(s["interval_contains_1"]), str(s["suspicious"]), gm)
     bad = [r for r in results if not r.verdict.correct]
     if bad:
         table.caption = "failed: " + ", ".join(f"{r.task.id} ({r.compiler}: {r.verdict.failure_stage})" for r in bad[:20])

@@ -106,8 +106,10 @@ def _round(rec: dict[str, Any] | None, index: int) -> TraceRound | None:
     t = v.get("timing") or {}
     speedup = t.get("speedup")
     if v.get("correct"):
-        feedback = (f"correct; speedup vs clang -O3 {speedup:.3f}x (95% CI {t.get('ci_low') or 0:.3f}-"
-                    f"{t.get('ci_high') or 0:.3f})" if speedup is not None else "correct")
+        feedback = (f"correct; speedup vs clang -O3 {speedup:.3f}x (99% CI {t.get('ci_low') or 0:.3f}-"
+                    f"{t.get('ci_high') or 0:.3f}, {'faster' if t.get('faster') else 'not significantly faster'})"
+                    + (f"; NOT TRUSTED: {t['suspicious']}" if t.get("suspicious") else "")
+                    if speedup is not None else "correct")
     else:
         feedback = (v.get("feedback") or "")[:FEEDBACK_CHARS]
     return TraceRound(index, rec["kind"], bool(v.get("correct")), excerpt(rec.get("asm") or "(no assembly)", ASM_LINES),

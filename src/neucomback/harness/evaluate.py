@@ -26,7 +26,7 @@ from .check import Output, compare, describe_inputs, fault_feedback, parse_outpu
 from .reference import RunSpec, calibration, check_spec, expected_output, time_spec
 from .sandbox import ExecResult, Limits, Sandbox, make_sandbox
 from .symbols import object_policy
-from .timing import RULE, interleave, is_faster, speedup_stats
+from .timing import RULE, decided, interleave, is_faster, speedup_stats
 from .verdict import Stage, Timing, Verdict
 
 MAX_ASM_BYTES = 4 << 20
@@ -61,7 +61,7 @@ class Evaluator:
     """Builds, runs, checks and times candidates for tasks. Thread-safe."""
 
     def __init__(self, sandbox: Sandbox | None = None, *, unsafe: bool = False, pairs: int = 8,
-                 warmup: int = 1, use_mca: bool = True, callgrind: bool = False) -> None:
+                 warmup: int = 0, use_mca: bool = True, callgrind: bool = False) -> None:
         self.sandbox = sandbox if sandbox is not None else make_sandbox(unsafe)
         self.pairs = max(pairs, 8)  # fewer pairs: [min, max] is below a 99% interval
         self.warmup = warmup
@@ -209,12 +209,14 @@ class Evaluator:
 
     def _measure(self, cand: "Callable[[int], float | None]",
                  ref: "Callable[[int], float | None]") -> tuple[list[float], list[float]] | None:
-        """Interleaved pairs; while the interval is wider than +-5% of the median (a noisy
-        machine), add pairs, up to three times the requested number."""
+        """Interleaved pairs; while the decision is open (the interval reaches both below
+        1 + MIN_EFFECT and above 1.0: a noisy machine), add pairs, up to three times the
+        requested number. (Process start and setup cancel in the two-count difference, so
+        no warm-up pair is needed.)"""
         got = interleave(cand, ref, pairs=self.pairs, warmup=self.warmup)
         while got is not None and len(got[0]) < 3 * self.pairs:
             med, lo, hi = speedup_stats(*got)
-            if hi - lo <= 0.1 * med:
+            if decided(lo, hi):
                 break
             more = interleave(cand, ref, pairs=4, warmup=0)
             if more is None:
@@ -252,7 +254,7 @@ class _Meter:
 
     def __init__(self, ev: Evaluator, task: Task, target: Target, reps: int, reference_ns: int) -> None:
         self.ev, self.task, self.target = ev, task, target
-        self.reps_lo = max(1, reps // 4)
+        self.reps_lo = max(1, reps // 8)
         self.reps_hi = self.reps_lo + reps
         self.wall = min(max(10.0, 40 * reference_ns / 1e9), 120.0)
         self.hashes: dict[tuple[str, int, int], object] = {}

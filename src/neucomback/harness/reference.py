@@ -3,7 +3,7 @@
 Level 1 and Level 2 check outputs come from the C source at -O0 (-ffp-contract=off).
 Level 2 timing uses the clang -O3 code (llc -O3 of the task's IR, linked exactly as a
 candidate is): its repetition count is calibrated on this machine so that one timed run
-takes about 100 ms of kernel time. Everything is cached in the private cache folder, keyed
+takes about 50 ms of kernel time. Everything is cached in the private cache folder, keyed
 by task, target and toolchain.
 
 A run is described by a RunSpec: argv after the executable, and a plan on stdin. Level 2
@@ -28,7 +28,7 @@ from .build import build_fingerprint, reference_exe, timing_reference_exe
 from .check import Output, parse_output
 from .sandbox import ExecResult, Limits, TrustedRunner
 
-TARGET_TIME_NS = 100_000_000
+TARGET_TIME_NS = 50_000_000
 _lock = threading.Lock()
 _runner = TrustedRunner()
 
@@ -119,8 +119,8 @@ class Calibration:
 
 
 def calibration(task: Task, target: Target) -> Calibration:
-    """Repetitions so that the clang -O3 code's kernel takes ~100 ms here (cached per machine)."""
-    path = cache_root() / "calib" / (key("calib2", build_fingerprint(task), target.name, target.clang_flags,
+    """Repetitions so that the clang -O3 code's kernel takes ~50 ms here (cached per machine)."""
+    path = cache_root() / "calib" / (key("calib2", TARGET_TIME_NS, build_fingerprint(task), target.name, target.clang_flags,
                                          toolchain.version_fingerprint(), _machine_id()) + ".json")
     if path.exists():
         d = json.loads(path.read_text())

@@ -64,6 +64,12 @@ def fresh_seed() -> int:
     return random.SystemRandom().getrandbits(62)
 
 
+def decided(ci_low: float, ci_high: float) -> bool:
+    """Whether more pairs could change the decision: not when the interval is already above
+    1 + MIN_EFFECT (faster whatever comes) or entirely below it (never faster)."""
+    return ci_low > 1.0 + MIN_EFFECT or ci_high < 1.0 + MIN_EFFECT
+
+
 def interleave(run_candidate: Callable[[int], float | None], run_reference: Callable[[int], float | None],
                pairs: int = 7, warmup: int = 1,
                seeds: Callable[[], int] = fresh_seed) -> tuple[list[float], list[float]] | None:

@@ -26,7 +26,7 @@ class Metric:
 METRICS: tuple[Metric, ...] = (
     Metric("acc", "ACC", "pct", "correct after self-debugging, over all tasks"),
     Metric("acc_first", "ACC@first", "pct", "correct on the first try"),
-    Metric("acc_perf", "ACC+Perf", "pct", "correct and faster than clang -O3 (95% CI above 1), over Level 2 tasks"),
+    Metric("acc_perf", "ACC+Perf", "pct", "correct and faster than clang -O3 (99% CI above 1 and >= 3%), over Level 2 tasks"),
     Metric("fast_1.0", "fast_1.0", "pct", "correct and median speedup > 1.0, over all tasks"),
     Metric("fast_1.1", "fast_1.1", "pct", "correct and median speedup > 1.1, over all tasks"),
     Metric("geomean_speedup", "geomean speedup", "speedup", "geometric mean over correct timed tasks"),
@@ -46,6 +46,19 @@ def speedup_ci(s: float | None, lo: float | None, hi: float | None) -> str:
     if s is None:
         return "-"
     return speedup(s) + (f" [{lo:.3f}-{hi:.3f}]" if lo is not None and hi is not None else "")
+
+
+def speed_cell(r: dict[str, Any]) -> str:
+    """A result's speedup with its interval, pair count and decision: "1.234x [1.100-1.300] 12 pairs,
+    faster" ("SUSPICIOUS" when the verdict does not trust it); "-" when untimed."""
+    s = speedup_ci(r.get("speedup"), r.get("ci_low"), r.get("ci_high"))
+    if s == "-":
+        return s
+    from .metrics import faster_of
+
+    pairs = r.get("pairs")
+    return (s + (f" {pairs} pairs" if pairs else "")
+            + (", SUSPICIOUS" if r.get("suspicious") else ", faster" if faster_of(r) else ""))
 
 
 def fmt_value(kind: str, v: Any) -> str:

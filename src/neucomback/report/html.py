@@ -18,7 +18,9 @@ from ..harness.verdict import Verdict
 from . import svg
 from .compare import Comparison
 from .diff import side_by_side, stats
-from .fmt import METRICS, date, fmt_delta, fmt_value, speedup, speedup_ci, tasks_cell
+from ..harness.timing import RULE
+from .fmt import METRICS, date, fmt_delta, fmt_value, speed_cell, speedup, tasks_cell
+from .metrics import faster_of
 from . import evolve
 from .load import OUTCOMES, RoundRecord, RunData, TaskRecord, acc_by_tag, round_outcomes, speedup_points
 from .provenance import provenance_rows
@@ -140,7 +142,9 @@ def outcome_badge(result: dict[str, Any] | None) -> str:
         return badge(out, "infra")
     if not result.get("correct"):
         return badge(out, "bad")
-    return badge(out, "fast" if (result.get("ci_low") or 0) > 1.0 else "ok")
+    if result.get("suspicious"):
+        return badge(out + " (speed suspicious)", "warn")
+    return badge(out, "fast" if faster_of(result) else "ok")
 
 
 # -- run report: header and headline -------------------------------------------------------
@@ -188,7 +192,8 @@ def _cards(s: dict[str, Any]) -> str:
         card(fmt_value("pct", s.get("acc")), "ACC: correct", f"{s.get('correct', 0)} of {s.get('tasks', 0)} tasks"),
         card(fmt_value("pct", s.get("acc_first")), "ACC@first", "correct on the first try"),
         card(fmt_value("pct", s.get("acc_perf")), "ACC+Perf",
-             f"beat clang -O3 (CI&gt;1), of {s.get('level2_tasks', 0)} Level 2 tasks"),
+             f"beat clang -O3 (99% CI&gt;1, &ge;3%), of {s.get('level2_tasks', 0)} Level 2 tasks"
+             + (f"; {s['suspicious']} suspicious, not counted" if s.get("suspicious") else "")),
         card(speedup(s.get("geomean_speedup")), "geomean speedup", f"vs clang -O3, {s.get('timed', 0)} timed tasks"),
         card(f"${s.get('cost_usd', 0.0):.2f}", "cost",
              f"{s.get('prompt_tokens', 0):,} tokens in, {s.get('completion_tokens', 0):,} out"),
@@ -225,8 +230,8 @@ def speedup_figure(series: list[svg.Series]) -> str:
     rows = sorted({r for s in series for r in s.values},
                   key=lambda r: -max(s.values[r].value for s in series if r in s.values))
     plot = svg.forest_plot(rows, series, "Speedup vs clang -O3 per task", "speedup vs clang -O3 (log scale)")
-    return figure("Speedup vs clang -O3", plot, "Speedup of each correct, timed task over clang -O3 (median of interleaved runs, bars: 95% "
-                        "bootstrap CI). Right of the dashed line is faster than clang -O3; a bar that crosses it "
+    return figure("Speedup vs clang -O3", plot, "Speedup of each correct, timed task over clang -O3. Rule: "
+                        + escape(RULE) + ". Right of the dashed line is faster than clang -O3; a bar that crosses it "
                         "is not a significant difference.")
 
 
@@ -263,7 +268,7 @@ def _run_plots(run: RunData) -> str:
     return ('<h2 id="plots">Plots</h2>' + speedup_figure([fs]) + tag_figure([run], ["ACC"])
             + figure("Outcome of each round", round_plot, "Every attempt by round: the first try, the k-th self-debug "
                      "round after a wrong answer, the k-th optimization round after a correct one. <i>faster</i> = "
-                     "correct and faster than clang -O3 with the CI above 1."))
+                     "correct and faster than clang -O3 by the timing rule (99% CI above 1, at least 3%)."))
 
 
 def _evolve_section(run: RunData) -> str:
@@ -332,12 +337,12 @@ def _task_row(t: TaskRecord) -> list[str]:
     tokens = r.get("prompt_tokens", 0) + r.get("completion_tokens", 0)
     return [f'<a href="#{a}">{escape(t.task_id)}</a>', str(r.get("level", "-")),
             f'<span class="small">{escape(", ".join(r.get("tags", [])))}</span>', outcome_badge(t.result),
-            str(len(t.rounds)), escape(speedup_ci(r.get("speedup"), r.get("ci_low"), r.get("ci_high"))),
+            str(len(t.rounds)), escape(speed_cell(r)),
             f"{tokens:,}", f"{r.get('cost_usd', 0.0):.4f}"]
 
 
 def _tasks_section(run: RunData) -> str:
-    heads = ["task", "level", "tags", "outcome", "rounds", "speedup [95% CI]", "tokens", "cost $"]
+    heads = ["task", "level", "tags", "outcome", "rounds", "speedup [99% CI]", "tokens", "cost $"]
     rows = [_task_row(t) for t in run.tasks]
     return ('<h2 id="tasks">Tasks</h2><p class="small muted">One row per task; the task name jumps to its details '
             "below: the transcript (every prompt and reply), the final assembly and a side-by-side diff against "
@@ -494,7 +499,7 @@ def _cmp_tasks(cmp: Comparison) -> str:
         ratios = [("-" if x is None else f"{x:.3f}") for x in t.speedup_ratios[1:]]
         rows.append([f'<span id="{anchor("cmp", t.task_id)}">{escape(t.task_id)}</span>', *cells, *ratios])
         classes.append("flip" if t.flipped else "")
-    return ('<h2 id="pertask">Per task</h2><p class="small muted">Outcome and speedup vs clang -O3 [95% CI] in each '
+    return ('<h2 id="pertask">Per task</h2><p class="small muted">Outcome and speedup vs clang -O3 [99% CI] in each '
             "run; highlighted rows flipped. The ratio column divides a run's speedup by the first run's.</p>"
             + table(heads, rows, set(range(len(cmp.names) + 1, len(heads))), classes))
 
@@ -502,7 +507,7 @@ def _cmp_tasks(cmp: Comparison) -> str:
 def _cmp_cell(r: dict[str, Any] | None) -> str:
     if r is None:
         return '<span class="muted">not in run</span>'
-    s = speedup_ci(r.get("speedup"), r.get("ci_low"), r.get("ci_high"))
+    s = speed_cell(r)
     return outcome_badge(r) + ("" if s == "-" else f' <span class="small">{escape(s)}</span>')
 
 

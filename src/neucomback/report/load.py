@@ -48,12 +48,14 @@ class RoundRecord:
 
     @property
     def outcome(self) -> str:
-        """faster | correct | wrong | infrastructure: faster means correct with CI low > 1."""
+        """faster | correct | wrong | infrastructure: faster by the timing rule (report.metrics.faster_of)."""
+        from .metrics import faster_of
+
         if self.infrastructure:
             return "infrastructure"
         if not self.correct:
             return "wrong"
-        return "faster" if (self.timing.get("ci_low") or 0) > 1.0 else "correct"
+        return "faster" if faster_of(self.timing) else "correct"
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import Any
 from ..store import _safe
 from . import evolve
 from .compare import Comparison
-from .fmt import METRICS, date, fmt_delta, fmt_value, speedup_ci, tasks_cell
+from .fmt import METRICS, date, fmt_delta, fmt_value, speed_cell, tasks_cell
 from .load import OUTCOMES, RunData, acc_by_tag, round_outcomes
 from .provenance import provenance_rows
 
@@ -93,9 +93,9 @@ def _task_table(run: RunData, out_dir: Path) -> str:
         r = t.result or {}
         rows.append([_link(run, t.task_id, out_dir), r.get("level", "-"), ", ".join(r.get("tags", [])),
                      r.get("outcome") or t.status, len(t.rounds),
-                     speedup_ci(r.get("speedup"), r.get("ci_low"), r.get("ci_high")),
+                     speed_cell(r),
                      r.get("prompt_tokens", 0) + r.get("completion_tokens", 0), f"{r.get('cost_usd', 0.0):.4f}"])
-    return md_table(["task", "level", "tags", "outcome", "rounds", "speedup [95% CI]", "tokens", "cost $"], rows,
+    return md_table(["task", "level", "tags", "outcome", "rounds", "speedup [99% CI]", "tokens", "cost $"], rows,
                     {1, 4, 6, 7})
 
 
@@ -108,7 +108,7 @@ def _cmp_cell(c: dict[str, Any] | None) -> str:
     """"first-try, 1.234x [1.1-1.3]" (the outcome alone when untimed; "-" when absent)."""
     if c is None:
         return "-"
-    s = speedup_ci(c.get("speedup"), c.get("ci_low"), c.get("ci_high"))
+    s = speed_cell(c)
     return str(c.get("outcome") or c.get("status")) + ("" if s == "-" else f", {s}")
 
 

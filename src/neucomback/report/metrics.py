@@ -29,8 +29,8 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     correct = [r for r in results if r["correct"]]
     perf = [r for r in results if r.get("level") == 2]
     timed = [r for r in correct if r.get("speedup") is not None and not r.get("suspicious")]
-    acc_perf = [r for r in timed if _faster(r.get("speedup"), r.get("ci_low"), r.get("faster"))]
-    acc_perf_first = [r for r in timed if _faster(r.get("first_speedup"), r.get("first_ci_low"), r.get("first_faster"))]
+    acc_perf = [r for r in timed if faster_of(r)]
+    acc_perf_first = [r for r in timed if faster_of(r, "first_")]
 
     def frac(k: int, d: int) -> float | None:
         return k / d if d else None
@@ -54,9 +54,14 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _faster(speedup: float | None, ci_low: float | None, recorded: bool | None) -> bool:
-    """The verdict's own decision when recorded; older records: the same rule on their numbers."""
-    return bool(recorded) if recorded is not None else is_faster(speedup, ci_low)
+def faster_of(r: dict[str, Any], prefix: str = "") -> bool:
+    """Whether a task result (or a verdict's timing dict) counts as faster than clang -O3: the
+    verdict's own decision when recorded (records before it was: the same rule on their
+    numbers); never when the speedup is suspicious. The one place reports decide this."""
+    if r.get("suspicious") and not prefix:
+        return False
+    recorded = r.get(f"{prefix}faster")
+    return bool(recorded) if recorded is not None else is_faster(r.get(f"{prefix}speedup"), r.get(f"{prefix}ci_low"))
 
 
 def _count(items: Any) -> dict[str, int]:

@@ -155,7 +155,7 @@ def _interval(s: Series, row: str, iv: Interval, xf: Callable[[float], float], y
         out.append(f'<line x1="{a:.1f}" x2="{b:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="{s.color}" stroke-width="1.6"/>')
         out += [f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y - 4:.1f}" y2="{y + 4:.1f}" stroke="{s.color}" stroke-width="1.6"/>'
                 for x in (a, b)]
-        ci = f" [95% CI {iv.low:.3f}-{iv.high:.3f}]"
+        ci = f" [99% CI {iv.low:.3f}-{iv.high:.3f}]"
     out.append(f'<circle cx="{xf(iv.value):.1f}" cy="{y:.1f}" r="4" fill="{s.color}">'
                f"<title>{escape(f'{row} ({s.name}): {iv.value:.3f}x{ci}')}</title></circle>")
     return out
