@@ -81,6 +81,8 @@ def test_forged_records_and_early_end_are_candidate_failures(suite, evaluator, t
 def test_parser_is_strict() -> None:
     out = parse_output("out 0 x i 1\nout 0 x i 2\ntime 5\ntime 1\nend 1\nout 1 y i 3\n")
     assert len(out.malformed) == 3 and out.time_ns == 5 and out.outs[(0, "x")] == ("i", [1])
+    odd = parse_output("out 0 x f 0x1p+99999\nout 0 y q 1\nfault x y\nout 0 z s 4g\nend 1\n")
+    assert len(odd.malformed) == 4  # never an exception: every bad line is the candidate's
 
 
 # ---- correct means correct -----------------------------------------------------------------

@@ -60,12 +60,11 @@ def calibrate_kernel(ev: Evaluator, task: Task, target: Target) -> KernelCalibra
     exe = timing_reference_exe(task, target)
     base = _Meter(ev, task, target, cal.reps, cal.reference_ns)
     more = _Meter(ev, task, target, round(cal.reps * KNOWN_EFFECT), cal.reference_ns)
-    more.reps_lo = base.reps_lo  # same lower count: the difference is 1.3x the calls
-    more.reps_hi = base.reps_lo + round((base.reps_hi - base.reps_lo) * KNOWN_EFFECT)
     a, b = ev.sandbox.stage([exe], ["prog"]), ev.sandbox.stage([exe], ["prog"])
     try:
         with TIMING_LOCK:
-            got = ev._measure(base.runner("candidate", a, "prog"), more.runner("reference", b, "prog"))
+            got = ev._measure(base.runner("candidate", a, "prog"), more.runner("reference", b, "prog"),
+                              base.overhead(b, "prog"))
     finally:
         shutil.rmtree(a, ignore_errors=True)
         shutil.rmtree(b, ignore_errors=True)

@@ -92,7 +92,7 @@ def parse_output(text: str) -> Output:
                 out.end = int(toks[1])
             else:
                 out.malformed.append(line[:200])
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, OverflowError):  # e.g. float.fromhex("0x1p+99999")
             out.malformed.append(line[:200])
     return out
 

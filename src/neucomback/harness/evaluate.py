@@ -8,6 +8,7 @@ and feedback a model can act on; toolchain or sandbox problems give
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import threading
@@ -186,7 +187,7 @@ class Evaluator:
         try:
             with TIMING_LOCK:
                 got = self._measure(meter.runner("candidate", cand_dir, "prog"),
-                                    meter.runner("reference", ref_dir, "prog"))
+                                    meter.runner("reference", ref_dir, "prog"), meter.overhead(ref_dir, "prog"))
         finally:
             shutil.rmtree(cand_dir, ignore_errors=True)
             shutil.rmtree(ref_dir, ignore_errors=True)
@@ -195,7 +196,8 @@ class Evaluator:
             v.stage = Stage.RAN
             v.fail("candidate", "time", wrong or "timing failed")
             return
-        t.reps, t.reps_low = meter.reps_hi - meter.reps_lo, meter.reps_lo
+        t.reps = meter.reps
+        t.overhead_ns = [int(x) for x in meter.overheads]
         t.candidate_ns, t.reference_ns = [int(x) for x in got[0]], [int(x) for x in got[1]]
         t.pairs = len(got[0])
         t.speedup, t.ci_low, t.ci_high = speedup_stats(*got)
@@ -207,18 +209,18 @@ class Evaluator:
         t.faster = is_faster(t.speedup, t.ci_low) and not t.suspicious
         v.stage = Stage.TIMED
 
-    def _measure(self, cand: "Callable[[int], float | None]",
-                 ref: "Callable[[int], float | None]") -> tuple[list[float], list[float]] | None:
+    def _measure(self, cand: "Callable[[int], float | None]", ref: "Callable[[int], float | None]",
+                 overhead: "Callable[[int], float] | None" = None) -> tuple[list[float], list[float]] | None:
         """Interleaved pairs; while the decision is open (the interval reaches both below
         1 + MIN_EFFECT and above 1.0: a noisy machine), add pairs, up to three times the
         requested number. (Process start and setup cancel in the two-count difference, so
         no warm-up pair is needed.)"""
-        got = interleave(cand, ref, pairs=self.pairs, warmup=self.warmup)
+        got = interleave(cand, ref, pairs=self.pairs, warmup=self.warmup, overhead=overhead)
         while got is not None and len(got[0]) < 3 * self.pairs:
             med, lo, hi = speedup_stats(*got)
             if decided(lo, hi):
                 break
-            more = interleave(cand, ref, pairs=4, warmup=0)
+            more = interleave(cand, ref, pairs=4, warmup=0, overhead=overhead)
             if more is None:
                 return None
             got = (got[0] + more[0], got[1] + more[1])
@@ -229,7 +231,7 @@ class Evaluator:
         stage = self.sandbox.stage([exe])
         try:
             res = self.sandbox.exec(["valgrind", "--tool=callgrind", "--callgrind-out-file=/tmp/cg.out",
-                                     f"--toggle-collect=__real_{task.function}", f"--toggle-collect={task.function}",
+                                     f"--toggle-collect={task.function}",
                                      f"/w/{exe.name}"], stage,
                                     Limits(wall_seconds=300, cpu_seconds=300, address_space=8 << 30),
                                     stdin=time_spec(task, 1, task.seed).stdin)
@@ -248,47 +250,59 @@ class Evaluator:
 
 
 class _Meter:
-    """One timing session: runs a program at two repetition counts with the pair's seed,
-    takes the CPU-time difference, and keeps every run's result hash for the comparison of
-    candidate with reference (every timed call's outputs are in the hash)."""
+    """One timing session. A program runs `reps` calls with the pair's seed; its measurement is
+    the kernel's CPU account of the run. `overhead` runs the trusted reference with zero calls
+    (start-up and setup only), which the pair subtracts from both sides. Every run's result
+    hash is kept for the comparison of candidate with reference (every timed call's outputs
+    are in the hash)."""
 
     def __init__(self, ev: Evaluator, task: Task, target: Target, reps: int, reference_ns: int) -> None:
-        self.ev, self.task, self.target = ev, task, target
-        self.reps_lo = max(1, reps // 8)
-        self.reps_hi = self.reps_lo + reps
+        self.ev, self.task, self.target, self.reps = ev, task, target, max(1, reps)
         self.wall = min(max(10.0, 40 * reference_ns / 1e9), 120.0)
-        self.hashes: dict[tuple[str, int, int], object] = {}
+        self.hashes: dict[tuple[str, int], object] = {}
         self.inprocess: dict[str, int] = {"candidate": 0, "reference": 0}
+        self.overheads: list[float] = []
         self.failure = ""
+
+    def _exec(self, stage_dir: Path, exe: str, reps: int, seed: int) -> tuple[ExecResult, Output]:
+        res = self.ev._run(self.target, stage_dir, exe, time_spec(self.task, reps, seed), self.wall,
+                           Limits.for_timing(self.wall))
+        return res, parse_output(res.stdout)
 
     def runner(self, who: str, stage_dir: Path, exe: str) -> "Callable[[int], float | None]":
         def measure(seed: int) -> float | None:
-            cpu = {}
-            for reps in (self.reps_hi, self.reps_lo):
-                res = self.ev._run(self.target, stage_dir, exe, time_spec(self.task, reps, seed), self.wall,
-                                   Limits.for_timing(self.wall))
-                out = parse_output(res.stdout)
-                bad = (f"The program {res.describe()}" if not res.ok else
-                       protocol_feedback(out) or fault_feedback(out, Output()) or
-                       (None if out.end is not None and (0, "hash") in out.outs else "The timing run gave no result."))
-                if bad:
-                    if who == "reference":
-                        raise InfrastructureError(f"clang -O3 reference failed its timing run: {bad}")
-                    self.failure = (f"In a timing run ({reps} calls at size {self.task.time_size}, inputs changed "
-                                    f"before every call): {bad}")
-                    return None
-                self.hashes[(who, seed, reps)] = out.outs[(0, "hash")]
-                self.inprocess[who] += out.time_ns or 0
-                cpu[reps] = res.cpu_seconds
-            return max(cpu[self.reps_hi] - cpu[self.reps_lo], 1e-6) * 1e9
+            res, out = self._exec(stage_dir, exe, self.reps, seed)
+            bad = (f"The program {res.describe()}" if not res.ok else
+                   protocol_feedback(out) or fault_feedback(out, Output()) or
+                   (None if out.end is not None and (0, "hash") in out.outs else "The timing run gave no result."))
+            if bad:
+                if who == "reference":
+                    raise InfrastructureError(f"clang -O3 reference failed its timing run: {bad}")
+                self.failure = (f"In a timing run ({self.reps} calls at size {self.task.time_size}, inputs changed "
+                                f"before every call): {bad}")
+                return None
+            self.hashes[(who, seed)] = out.outs[(0, "hash")]
+            self.inprocess[who] += out.time_ns or 0
+            return res.cpu_seconds * 1e9
+
+        return measure
+
+    def overhead(self, stage_dir: Path, exe: str) -> "Callable[[int], float]":
+        """Start-up and setup of the trusted reference (zero calls), for the pair's seed."""
+        def measure(seed: int) -> float:
+            res, out = self._exec(stage_dir, exe, 0, seed)
+            if not res.ok or out.end is None:
+                raise InfrastructureError(f"clang -O3 reference failed its set-up run: {res.describe()}")
+            self.overheads.append(res.cpu_seconds * 1e9)
+            return res.cpu_seconds * 1e9
 
         return measure
 
     def mismatch(self) -> str:
         """Feedback if any timed run's results differ from the reference's, else ""."""
-        for (who, seed, reps), h in self.hashes.items():
-            if who == "candidate" and self.hashes.get(("reference", seed, reps), h) != h:
-                return (f"Wrong result in a timing run: over {reps} calls at size {self.task.time_size}, with the "
+        for (who, seed), h in self.hashes.items():
+            if who == "candidate" and self.hashes.get(("reference", seed), h) != h:
+                return (f"Wrong result in a timing run: over {self.reps} calls at size {self.task.time_size}, with the "
                         "inputs changed before every call, your results differ from the reference's (the check "
                         "runs at small sizes passed). Results must not depend on earlier calls: no caching of "
                         "results or skipping of work between calls.")
@@ -301,8 +315,6 @@ class _Meter:
 
 def _suspicion(t: Timing) -> str:
     """Why a measured speedup cannot be taken at face value, or ""."""
-    import math
-
     if t.speedup is None:
         return ""
     if t.speedup > SUSPICIOUS_SPEEDUP:

@@ -46,7 +46,7 @@ class RunSpec:
 
 def level2_plan(seed: int, sizes: list[int], calls: int, hashed: bool) -> bytes:
     """The stdin plan of NB_L2_MAIN (nbh.h): every size with `calls` calls."""
-    return f"{seed} {int(hashed)} {len(sizes)} {' '.join(f'{n} {max(1, calls)}' for n in sizes)}\n".encode()
+    return f"{seed} {int(hashed)} {len(sizes)} {' '.join(f'{n} {max(0, calls)}' for n in sizes)}\n".encode()
 
 
 def check_spec(task: Task) -> RunSpec:
@@ -58,7 +58,8 @@ def check_spec(task: Task) -> RunSpec:
 
 def time_spec(task: Task, reps: int, seed: int) -> RunSpec:
     """A timing run: `reps` calls at the timing size, inputs perturbed before every call but the
-    first (from `seed`, fresh per measurement), every call's outputs folded into one hash."""
+    first (from `seed`, fresh per measurement), every call's outputs folded into one hash.
+    With reps = 0 (only ever given to the trusted reference) it measures start-up and setup."""
     return RunSpec((), level2_plan(seed, [task.time_size], reps, True))
 
 
@@ -120,8 +121,9 @@ class Calibration:
 
 def calibration(task: Task, target: Target) -> Calibration:
     """Repetitions so that the clang -O3 code's kernel takes ~50 ms here (cached per machine)."""
-    path = cache_root() / "calib" / (key("calib2", TARGET_TIME_NS, build_fingerprint(task), target.name, target.clang_flags,
-                                         toolchain.version_fingerprint(), _machine_id()) + ".json")
+    k = key("calib2", TARGET_TIME_NS, build_fingerprint(task), target.name, target.clang_flags,
+            toolchain.version_fingerprint(), _machine_id())
+    path = cache_root() / "calib" / f"{k}.json"
     if path.exists():
         d = json.loads(path.read_text())
         return Calibration(d["reps"], d["reference_ns"])

@@ -1,10 +1,12 @@
 """Fair timing and the speed decision.
 
 What is measured: the kernel's account of the CPU time of the whole sandboxed run (wait4,
-user + system), never a clock inside the candidate's process. Each measurement of a program
-runs it twice, with R_lo and R_hi timed calls, and takes the difference, so process start,
-loading and input setup cancel: what is left is R_hi - R_lo calls (plus the harness's
-per-call perturbation and result hashing, the same work for both programs).
+user + system), never a clock inside the candidate's process. In every pair, candidate and
+reference each run R calls once, and the trusted reference also runs with zero calls: that
+run's time (process start, loading, input setup) is subtracted from both. The candidate is
+only ever run with one count, so it cannot tell a short run from a long one and inflate the
+part that is subtracted. What is left is R calls plus the harness's per-call perturbation
+and result hashing, the same work for both programs.
 
 How it is decided (RULE, shown in reports): candidate and reference are measured in
 interleaved pairs (A B, B A, ...), each pair with fresh inputs; the speedup is the median
@@ -25,7 +27,8 @@ from collections.abc import Callable
 CONFIDENCE = 0.99
 MIN_EFFECT = 0.03
 RULE = (f"speedup = median over interleaved pairs of (clang -O3 CPU time / candidate CPU time), measured by the "
-        f"kernel outside the candidate's process as the difference of two repetition counts; interval = "
+        f"kernel outside the candidate's process, less start-up and setup (the reference run with zero calls in "
+        f"the same pair); interval = "
         f"distribution-free {CONFIDENCE:.0%} CI of the median; 'faster' needs the interval above 1.0 and a median "
         f"of at least {1 + MIN_EFFECT:.2f}x")
 
@@ -71,10 +74,11 @@ def decided(ci_low: float, ci_high: float) -> bool:
 
 
 def interleave(run_candidate: Callable[[int], float | None], run_reference: Callable[[int], float | None],
-               pairs: int = 7, warmup: int = 1,
-               seeds: Callable[[], int] = fresh_seed) -> tuple[list[float], list[float]] | None:
+               pairs: int = 8, warmup: int = 0, seeds: Callable[[], int] = fresh_seed,
+               overhead: Callable[[int], float] | None = None) -> tuple[list[float], list[float]] | None:
     """Run A B, B A, ... with one fresh input seed per pair (both sides get the same one);
-    return (candidate, reference) measurements or None if any run failed.
+    return (candidate, reference) measurements, each less the pair's `overhead(seed)` when
+    given, or None if any run failed.
 
     The order inside a pair alternates so neither side always runs on a cache or frequency
     state left by the other.
@@ -90,9 +94,10 @@ def interleave(run_candidate: Callable[[int], float | None], run_reference: Call
             if t is None:
                 return None
             results[fn] = t
+        base = overhead(seed) if overhead else 0.0
         if i >= warmup:
-            cand.append(results[run_candidate])
-            ref.append(results[run_reference])
+            cand.append(max(results[run_candidate] - base, 1.0))
+            ref.append(max(results[run_reference] - base, 1.0))
     return cand, ref
 
 

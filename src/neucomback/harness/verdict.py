@@ -52,10 +52,10 @@ class Timing:
     ci_low: float | None = None
     ci_high: float | None = None
     pairs: int = 0
-    candidate_ns: list[int] = field(default_factory=list)   # CPU ns of `reps` calls, per pair
+    candidate_ns: list[int] = field(default_factory=list)   # CPU ns of `reps` calls less overhead, per pair
     reference_ns: list[int] = field(default_factory=list)
-    reps: int = 0                          # calls measured (difference of the two counts)
-    reps_low: int = 0                      # the lower repetition count
+    reps: int = 0                          # calls per timed run
+    overhead_ns: list[int] = field(default_factory=list)  # start-up + setup per pair (reference, 0 calls)
     faster: bool = False                   # the decision of timing.RULE (never when suspicious)
     rule: str = ""
     inprocess_ratio: float | None = None   # the harness's in-process clock, as a cross-check
