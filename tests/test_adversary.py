@@ -202,11 +202,14 @@ def test_sandbox_sees_no_host_environment(evaluator, tmp_path, monkeypatch) -> N
     assert "test-secret" not in res.stdout + res.stderr
 
 
-def test_tmpfs_is_size_capped(evaluator, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    res = evaluator.sandbox.exec(["/usr/bin/sh", "-c", "head -c 100000000 /dev/zero > /tmp/f; echo tmp=$?; "
-                                  "head -c 100000000 /dev/zero > /dev/shm/f; echo shm=$?"], evaluator.sandbox.stage([]),
+def test_only_capped_tmpfs_is_writable(evaluator) -> None:  # type: ignore[no-untyped-def]
+    script = ("head -c 100000000 /dev/zero > /tmp/f; echo tmp=$?; head -c 100000000 /dev/zero > /dev/shm/f; "
+              "echo shm=$?; for p in / /dev /usr/local /w /usr; do echo x > $p/probe 2>/dev/null && echo RW $p; done; "
+              "echo done")
+    res = evaluator.sandbox.exec(["/usr/bin/sh", "-c", script], evaluator.sandbox.stage([]),
                                  Limits(wall_seconds=20, file_size=1 << 30))
     assert "tmp=1" in res.stdout and "shm=1" in res.stdout  # ENOSPC at the 64 MiB cap
+    assert "done" in res.stdout and "RW" not in res.stdout  # bwrap's own tmpfs mounts are read-only
 
 
 def test_sandbox_cannot_signal_host_processes(evaluator, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -258,3 +261,52 @@ def test_calibration_finds_identical_code_not_faster_and_a_known_effect(suite, e
     row = summary["rows"][0]
     assert summary["aa_called_faster"] == 0 and not row["aa_faster"]
     assert summary["known_effect_detected"] == 1 and 1.2 < row["effect_speedup"] < 1.4
+
+
+def test_reference_compilers_code_links_to_the_identical_program(suite, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from neucomback.baseline import compile_baseline
+    from neucomback.harness.build import assemble, harness_objs, link, timing_reference_exe
+
+    task = suite.get("l2_saxpy_f64")
+    assert compile_baseline(task, X86, "llc-O3", tmp_path / "c.s") is None
+    assert assemble(tmp_path / "c.s", X86, tmp_path / "candidate.o").ok
+    assert link([tmp_path / "candidate.o", *harness_objs(task, X86)], X86, tmp_path / "candidate.exe", task).ok
+    assert (tmp_path / "candidate.exe").read_bytes() == timing_reference_exe(task, X86).read_bytes()
+
+
+def test_candidate_is_timed_with_one_plan_shape_only(suite, evaluator, to_asm) -> None:  # type: ignore[no-untyped-def]
+    """The candidate never sees a short and a long run it could tell apart (and inflate the short
+    one, if a short run were subtracted): every timed run of it has the same call count, and it
+    never gets the zero-call set-up run."""
+    from neucomback.harness.build import timing_reference_exe
+
+    ref_bytes = timing_reference_exe(suite.get("l2_saxpy_f64"), X86).read_bytes()
+    real = evaluator.sandbox.exec
+    plans: list[bytes] = []
+    by_dir: dict[str, set[bytes]] = {}
+
+    def spy(argv, workdir, limits, stdin=b""):  # type: ignore[no-untyped-def]
+        if limits.single_process:
+            plans.append(stdin)
+            is_ref = (Path(workdir) / "prog").read_bytes() == ref_bytes
+            by_dir.setdefault("reference" if is_ref else "candidate", set()).add(stdin.split()[-1])
+        return real(argv, workdir, limits, stdin)
+
+    evaluator.sandbox.exec = spy
+    try:
+        v = judge(suite, evaluator, to_asm, "l2_saxpy_f64", SAXPY, timing=True)
+    finally:
+        evaluator.sandbox.exec = real
+    assert v.correct and v.timing is not None
+    counts = {p.split()[-1] for p in plans}
+    assert counts == {str(v.timing.reps).encode(), b"0"}  # the timed count, and the reference's set-up run
+    assert len(plans) == 3 * v.timing.pairs  # candidate, reference, reference set-up per pair
+    reps = str(v.timing.reps).encode()
+    assert by_dir == {"candidate": {reps}, "reference": {reps, b"0"}}
+
+
+def test_a_fork_and_allocate_bomb_is_bounded_in_memory() -> None:
+    native, emulated = Limits.for_check(5, False), Limits.for_check(5, True)
+    assert native.processes * native.address_space <= 4 << 30
+    assert emulated.processes * emulated.address_space <= 16 << 30
+    assert Limits.for_timing(5).processes == 2 and Limits.for_timing(5).single_process

@@ -127,7 +127,7 @@ class Evaluator:
     def _run(self, target: Target, exe_dir: Path, exe: str, spec: RunSpec, wall: float,
              limits: Limits | None = None) -> ExecResult:
         res = self.sandbox.exec([*target.run_prefix(), f"/w/{exe}", *spec.args], exe_dir,
-                                limits or Limits(wall_seconds=wall, cpu_seconds=int(wall) + 2), stdin=spec.stdin)
+                                limits or Limits.for_check(wall, not target.native), stdin=spec.stdin)
         if res.setup_error:
             raise InfrastructureError(f"sandbox setup failed: {res.setup_error}")
         return res

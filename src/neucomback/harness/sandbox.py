@@ -46,8 +46,17 @@ class Limits:
     single_process: bool = False
 
     @classmethod
+    def for_check(cls, wall_seconds: float, emulated: bool) -> "Limits":
+        """A candidate's check run. Processes and address space are per process, so their
+        product bounds a fork-and-allocate bomb: 8 x 512 MiB natively; qemu needs more of
+        both (its own threads count as processes, and it reserves guest memory)."""
+        return cls(wall_seconds=wall_seconds, cpu_seconds=int(wall_seconds) + 2,
+                   processes=16 if emulated else 8, address_space=(1 << 30) if emulated else (512 << 20))
+
+    @classmethod
     def for_timing(cls, wall_seconds: float) -> "Limits":
-        return cls(wall_seconds=wall_seconds, cpu_seconds=int(wall_seconds) + 2, processes=2, single_process=True)
+        return cls(wall_seconds=wall_seconds, cpu_seconds=int(wall_seconds) + 2, processes=2, single_process=True,
+                   address_space=512 << 20)
 
 
 @dataclass
@@ -244,14 +253,16 @@ class BwrapSandbox:
         return d
 
     def argv(self, inner: list[str], workdir: Path, status_fd: int, limits: Limits = Limits()) -> list[str]:
-        # Every writable mount is a size-capped tmpfs (/tmp, /dev/shm); the candidate's own
-        # folder is read-only, so it cannot fill the host's disk.
+        # The only writable mounts are size-capped tmpfs (/tmp, /dev/shm): bwrap's own root,
+        # /dev and /usr/local tmpfs are remounted read-only (unbounded, they would let a
+        # candidate fill the host's memory with files), and the program's folder is read-only.
         cap = str(limits.tmpfs_bytes)
         return [self.bwrap, "--json-status-fd", str(status_fd), "--ro-bind", "/usr", "/usr", "--tmpfs", "/usr/local",
                 "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
                 "--symlink", "usr/bin", "/bin", "--dev", "/dev", "--size", cap, "--tmpfs", "/dev/shm",
                 "--proc", "/proc", "--size", cap, "--tmpfs", "/tmp",
-                "--ro-bind", str(workdir), "/w", "--chdir", "/w", "--unshare-all", "--die-with-parent",
+                "--ro-bind", str(workdir), "/w", "--remount-ro", "/dev", "--remount-ro", "/usr/local",
+                "--remount-ro", "/", "--chdir", "/w", "--unshare-all", "--die-with-parent",
                 "--new-session", "--cap-drop", "ALL", *(["--as-pid-1"] if limits.single_process else []),
                 "--clearenv", "--setenv", "PATH", "/usr/bin", *inner]
 

@@ -18,7 +18,7 @@ from ..harness.verdict import Verdict
 from . import svg
 from .compare import Comparison
 from .diff import side_by_side, stats
-from ..harness.timing import RULE
+from ..harness.timing import MIN_EFFECT, RULE
 from .fmt import METRICS, date, fmt_delta, fmt_value, speed_cell, speedup, tasks_cell
 from .metrics import faster_of
 from . import evolve
@@ -192,7 +192,7 @@ def _cards(s: dict[str, Any]) -> str:
         card(fmt_value("pct", s.get("acc")), "ACC: correct", f"{s.get('correct', 0)} of {s.get('tasks', 0)} tasks"),
         card(fmt_value("pct", s.get("acc_first")), "ACC@first", "correct on the first try"),
         card(fmt_value("pct", s.get("acc_perf")), "ACC+Perf",
-             f"beat clang -O3 (99% CI&gt;1, &ge;3%), of {s.get('level2_tasks', 0)} Level 2 tasks"
+             f"beat clang -O3 (99% CI&gt;1, &ge;{1 + MIN_EFFECT:.2f}x), of {s.get('level2_tasks', 0)} Level 2 tasks"
              + (f"; {s['suspicious']} suspicious, not counted" if s.get("suspicious") else "")),
         card(speedup(s.get("geomean_speedup")), "geomean speedup", f"vs clang -O3, {s.get('timed', 0)} timed tasks"),
         card(f"${s.get('cost_usd', 0.0):.2f}", "cost",
@@ -268,7 +268,8 @@ def _run_plots(run: RunData) -> str:
     return ('<h2 id="plots">Plots</h2>' + speedup_figure([fs]) + tag_figure([run], ["ACC"])
             + figure("Outcome of each round", round_plot, "Every attempt by round: the first try, the k-th self-debug "
                      "round after a wrong answer, the k-th optimization round after a correct one. <i>faster</i> = "
-                     "correct and faster than clang -O3 by the timing rule (99% CI above 1, at least 3%)."))
+                     f"correct and faster than clang -O3 by the timing rule (99% CI above 1, at least "
+                     f"{1 + MIN_EFFECT:.2f}x)."))
 
 
 def _evolve_section(run: RunData) -> str:

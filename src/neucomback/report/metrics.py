@@ -3,7 +3,7 @@
 ACC        correct after self-debugging, over all tasks
 ACC@first  correct on the first try
 ACC+Perf   correct and faster than clang -O3 by harness.timing.RULE (the 99% interval above
-           1.0 and at least a 3% effect; native Level 2 tasks; tasks without a measurement, and
+           1.0 and at least MIN_EFFECT; native Level 2 tasks; tasks without a measurement, and
            suspicious ones, count as not faster)
 fast_p     KernelBench's fast_p: correct and median speedup > p, over all tasks
 geomean    geometric-mean speedup over correct tasks that have a measurement (suspicious ones excluded)
