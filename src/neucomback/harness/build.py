@@ -121,7 +121,8 @@ def harness_obj(task: Task, target: Target) -> Path:
 def abi_obj(task: Task, target: Target) -> Path:
     """The calling-convention trampoline for the task's function (runtime/nb_abi_<arch>.S)."""
     src = RUNTIME_DIR / f"nb_abi_{target.name}.S"
-    k = key("abi", src.read_bytes(), task.function, target.name, target.clang_flags, toolchain.version_fingerprint())
+    k = key("abi", src.read_bytes(), (RUNTIME_DIR / "nb_abi_data.inc").read_bytes(), task.function, target.name,
+            target.clang_flags, toolchain.version_fingerprint())
 
     def build(tmp: Path) -> None:
         _trusted([toolchain.tool("clang"), *target.clang_flags, f"-DNB_FUNC={task.function}", "-c", str(src),

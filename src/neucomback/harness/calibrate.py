@@ -20,7 +20,8 @@ from typing import Any
 from ..suite.task import Task
 from ..targets import Target
 from .build import timing_reference_exe
-from .evaluate import TIMING_LOCK, Evaluator, _Meter
+from . import evaluate
+from .evaluate import Evaluator, _Meter
 from .reference import calibration
 from .timing import MIN_EFFECT, is_faster, speedup_stats
 
@@ -62,7 +63,7 @@ def calibrate_kernel(ev: Evaluator, task: Task, target: Target) -> KernelCalibra
     more = _Meter(ev, task, target, round(cal.reps * KNOWN_EFFECT), cal.reference_ns)
     a, b = ev.sandbox.stage([exe], ["prog"]), ev.sandbox.stage([exe], ["prog"])
     try:
-        with TIMING_LOCK:
+        with evaluate.TIMING_LOCK:  # the module's lock: a pool may have replaced it with a shared one
             got = ev._measure(base.runner("candidate", a, "prog"), more.runner("reference", b, "prog"),
                               base.overhead(b, "prog"))
     finally:

@@ -34,7 +34,7 @@ def _verify(task: Task, target_name: str, asm: str | bytes, timing: bool) -> dic
 class VerifierPool:
     """`await pool.verify(task, target_name, asm, timing)` -> Verdict, run in a worker process."""
 
-    def __init__(self, jobs: int = 2, *, unsafe: bool = False, pairs: int = 7) -> None:
+    def __init__(self, jobs: int = 2, *, unsafe: bool = False, pairs: int = 8) -> None:
         ctx = mp.get_context("forkserver")
         self._lock = ctx.Lock()
         self._pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=ctx, initializer=_init,

@@ -7,7 +7,8 @@ sees expected outputs: only /usr and its own folder are mounted, it runs under a
 own, and the cache is private to root. Nothing of the host's environment reaches any process
 of the sandbox (bwrap itself is started with an empty environment, since its pid 1 keeps the
 environment it was started with). `ExecResult.cpu_seconds` is the kernel's account of the CPU
-time of every process of the run (wait4), which the candidate cannot reach or forge.
+time of the run (wait4), which the candidate cannot reach or forge; it covers all of the
+candidate's work in single-process runs (`Limits.for_timing`), the only ones timed.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ class ExecResult:
     output_truncated: bool = False
     signal: int | None = None
     setup_error: str | None = None
-    cpu_seconds: float = 0.0               # user + system time of the whole process tree (wait4)
+    cpu_seconds: float = 0.0               # user + system time (wait4); see Limits.single_process
 
     @property
     def ok(self) -> bool:

@@ -112,15 +112,5 @@ nb_abi_tramp:
     ldr x30, [x17, #0]
     ret
 
-    .data
-    .p2align 4
-    .globl nb_abi_fault
-nb_abi_fault:
-    .quad 0
-    .p2align 4                      /* an array: the ABI (and the C compiler) assume 16-byte alignment */
-    .globl nb_abi_canary
-nb_abi_canary:
-    .zero 256
-nb_abi_area:
-    .zero 192
+#include "nb_abi_data.inc"
     .section .note.GNU-stack,"",%progbits

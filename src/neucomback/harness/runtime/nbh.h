@@ -59,17 +59,23 @@ static void nb_seed(uint64_t seed, int k) {
     nb_k = k;
 }
 
+/* Uniform in [0, bound) for bound > 0, by multiply-shift (no division: array setup draws
+ * millions of values, and a 64-bit division per value made setup dominate short runs). */
+static uint64_t nb_below(uint64_t bound) {
+    return (uint64_t)(((unsigned __int128)nb_next() * bound) >> 64);
+}
+
 /* Uniform in [lo, hi] (inclusive), any int64 range. */
 static int64_t nb_uniform(int64_t lo, int64_t hi) {
     uint64_t span = (uint64_t)hi - (uint64_t)lo;
     if (span == UINT64_MAX) return (int64_t)nb_next();
-    return (int64_t)((uint64_t)lo + nb_next() % (span + 1));
+    return (int64_t)((uint64_t)lo + nb_below(span + 1));
 }
 
 static uint64_t nb_uniform_u(uint64_t lo, uint64_t hi) {
     uint64_t span = hi - lo;
     if (span == UINT64_MAX) return nb_next();
-    return lo + nb_next() % (span + 1);
+    return lo + nb_below(span + 1);
 }
 
 static int64_t nb_clamp(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : v > hi ? hi : v; }
