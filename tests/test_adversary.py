@@ -300,7 +300,7 @@ def test_candidate_is_timed_with_one_plan_shape_only(suite, evaluator, to_asm) -
     assert v.correct and v.timing is not None
     counts = {p.split()[-1] for p in plans}
     assert counts == {str(v.timing.reps).encode(), b"0"}  # the timed count, and the reference's set-up run
-    assert len(plans) == 3 * v.timing.pairs  # candidate, reference, reference set-up per pair
+    assert len(plans) == 2 * v.timing.pairs + 3  # candidate and reference per pair, 3 set-up runs
     reps = str(v.timing.reps).encode()
     assert by_dir == {"candidate": {reps}, "reference": {reps, b"0"}}
 

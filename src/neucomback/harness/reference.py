@@ -129,14 +129,14 @@ def calibration(task: Task, target: Target) -> Calibration:
         return Calibration(d["reps"], d["reference_ns"])
     exe = timing_reference_exe(task, target)
     reps = 1
-    for _ in range(4):  # the first call of a process is slow (cold caches, page faults): probe up
-        probe = parse_output(run_trusted(target, exe, time_spec(task, reps, task.seed)).stdout)
-        per_rep = max((probe.time_ns or 1) / reps, 1.0)
-        reps = int(min(max(TARGET_TIME_NS / per_rep, 1), 10_000_000))
-        if (probe.time_ns or 0) >= TARGET_TIME_NS // 5:
+    for _ in range(5):  # the first call of a process is slow (cold caches, page faults): probe up
+        out = parse_output(run_trusted(target, exe, time_spec(task, reps, task.seed)).stdout)
+        if out.time_ns is None or out.end is None or out.malformed or out.faults:
+            raise InfrastructureError(f"timing calibration of {task.id} gave no clean time record")
+        per_rep = max(out.time_ns / reps, 1.0)
+        if out.time_ns >= TARGET_TIME_NS // 2:  # long enough to trust the per-call figure
             break
-    out = parse_output(run_trusted(target, exe, time_spec(task, reps, task.seed)).stdout)
-    if out.time_ns is None or out.end is None or out.malformed or out.faults:
-        raise InfrastructureError(f"timing calibration of {task.id} gave no clean time record")
-    atomic_write_json(path, {"reps": reps, "reference_ns": out.time_ns})
-    return Calibration(reps, out.time_ns)
+        reps = int(min(max(TARGET_TIME_NS / per_rep, 1), 10_000_000))
+    reps = int(min(max(TARGET_TIME_NS / per_rep, 1), 10_000_000))
+    atomic_write_json(path, {"reps": reps, "reference_ns": int(per_rep * reps)})
+    return Calibration(reps, int(per_rep * reps))

@@ -2,8 +2,9 @@
 
 What is measured: the kernel's account of the CPU time of the whole sandboxed run (wait4,
 user + system), never a clock inside the candidate's process. In every pair, candidate and
-reference each run R calls once, and the trusted reference also runs with zero calls: that
-run's time (process start, loading, input setup) is subtracted from both. The candidate is
+reference each run R calls once, and the trusted reference also runs with zero calls (in the
+first pairs; then their median): that time (process start, loading, input setup) is
+subtracted from both. The candidate is
 only ever run with one count, so it cannot tell a short run from a long one and inflate the
 part that is subtracted. What is left is R calls plus the harness's per-call perturbation
 and result hashing, the same work for both programs.
@@ -27,8 +28,8 @@ from collections.abc import Callable
 CONFIDENCE = 0.99
 MIN_EFFECT = 0.05  # code placement and drift move identical code by a few % here
 RULE = (f"speedup = median over interleaved pairs of (clang -O3 CPU time / candidate CPU time), measured by the "
-        f"kernel outside the candidate's process, less start-up and setup (the reference run with zero calls in "
-        f"the same pair); interval = "
+        f"kernel outside the candidate's process, less start-up and setup (the reference run with zero calls); "
+        f"interval = "
         f"distribution-free {CONFIDENCE:.0%} CI of the median; 'faster' needs the interval above 1.0 and a median "
         f"of at least {1 + MIN_EFFECT:.2f}x")
 

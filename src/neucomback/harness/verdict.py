@@ -55,7 +55,7 @@ class Timing:
     candidate_ns: list[int] = field(default_factory=list)   # CPU ns of `reps` calls less overhead, per pair
     reference_ns: list[int] = field(default_factory=list)
     reps: int = 0                          # calls per timed run
-    overhead_ns: list[int] = field(default_factory=list)  # start-up + setup per pair (reference, 0 calls)
+    overhead_ns: list[int] = field(default_factory=list)  # start-up + setup (reference, 0 calls), first pairs
     faster: bool = False                   # the decision of timing.RULE (never when suspicious)
     rule: str = ""
     inprocess_ratio: float | None = None   # the harness's in-process clock, as a cross-check
