@@ -91,6 +91,36 @@ def test_garbage_reply_is_a_candidate_failure(suite, evaluator, tmp_path) -> Non
     assert not r["correct"] and r["status"] == "done" and r["failure_stage"] == "extract"
 
 
+def test_replies_with_invalid_unicode_and_nul_bytes_are_stored_and_judged(suite, evaluator, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    def respond(req):  # type: ignore[no-untyped-def]
+        return Response(text="Note \ud800 lone surrogate, NUL \x00, escape \x1b[31m.\n" + fenced(llc_asm(ir_of(req))))
+
+    with MockServer(respond) as srv:
+        out, store = run([suite.get("l1_gcd_u32"), suite.get("l1_sum_i32")], provider(srv), tmp_path / "run", evaluator)
+    assert [r["correct"] for r in out.results] == [True, True]
+    text = store.attempt("l1_gcd_u32", 0)["reply"]["text"]
+    assert "\ufffd" in text and "\x00" not in text and "\x1b" not in text
+    text.encode("utf-8")  # storable, sendable
+
+
+def test_an_error_while_handling_one_task_is_that_tasks_failure(suite, evaluator, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from neucomback.agent import workflow
+
+    real = workflow.extract_asm
+
+    def explode(text, function):  # type: ignore[no-untyped-def]
+        if function == "gcd_u32":
+            raise RuntimeError("extractor bug")
+        return real(text, function)
+
+    monkeypatch.setattr(workflow, "extract_asm", explode)
+    with MockServer(lambda req: Response(text=fenced(llc_asm(ir_of(req))))) as srv:
+        out, _ = run([suite.get("l1_gcd_u32"), suite.get("l1_sum_i32")], provider(srv), tmp_path / "run", evaluator)
+    by = {r["task_id"]: r for r in out.results}
+    assert by["l1_sum_i32"]["correct"]
+    assert by["l1_gcd_u32"]["status"] == "infrastructure" and "extractor bug" in by["l1_gcd_u32"]["error"]
+
+
 def test_truncated_reply_is_reported_and_fixed(suite, evaluator, tmp_path) -> None:  # type: ignore[no-untyped-def]
     def respond(req):  # type: ignore[no-untyped-def]
         asm = llc_asm(ir_of(req))

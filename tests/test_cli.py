@@ -118,3 +118,27 @@ def test_doctor_and_suite_commands() -> None:
     assert len(tasks) >= 3 and {"id", "level", "split", "tags"} <= set(tasks[0])
     shown = json.loads(ncb("suite", "show", "l1_gcd_u32", "--target", "aarch64", "--json").stdout)
     assert "aarch64" in shown["ir"]["aarch64"] and "gcd_u32" in shown["c_source"]
+
+
+@pytest.mark.parametrize("args", [("bench", "--model", "llc:O3", "--limit", "0"),
+                                  ("bench", "--model", "llc:O3", "--limit", "-3"),
+                                  ("bench", "--model", "llc:O3", "--jobs", "0"),
+                                  ("bench", "--model", "llc:O3", "--debug-rounds", "-1"),
+                                  ("baseline", "--limit", "0"), ("calibrate", "--limit", "0")])
+def test_numbers_out_of_range_are_usage_errors(args, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    r = ncb(*args, "--json") if args[0] != "bench" else ncb(*args, "--run-dir", str(tmp_path / "r"))
+    assert r.returncode == 2 and "Invalid value" in r.stderr
+    assert not (tmp_path / "r").exists()  # nothing was created or run
+
+
+def test_error_messages_keep_brackets_and_colons_as_text() -> None:
+    code = ("from neucomback.cli.common import fail\n"
+            "fail(\"install it: pip install -e '.[anthropic]' :x: [bold]not bold[/]\")")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 2
+    assert "'.[anthropic]' :x: [bold]not bold[/]" in r.stderr
+
+
+def test_calibrate_refuses_an_emulated_target() -> None:
+    r = ncb("calibrate", "--target", "aarch64")
+    assert r.returncode == 2 and "emulation" in r.stderr

@@ -35,16 +35,49 @@ CREATE TABLE IF NOT EXISTS results (task_id TEXT PRIMARY KEY, result TEXT NOT NU
 """
 
 
+def check_run_db(run_dir: Path) -> None:
+    """Raise UsageError if `run_dir` holds a run whose run.sqlite is missing, empty or fails
+    SQLite's quick_check; a directory without a run passes."""
+    db = run_dir / "run.sqlite"
+    advice = ("the run cannot be resumed safely. Its readable files (config.json, tasks/) stay as they are: "
+              "move the directory away and start again with another --run-dir")
+    if not db.exists():
+        if (run_dir / "config.json").exists() or (run_dir / "tasks").is_dir():
+            raise UsageError(f"{run_dir} holds a run but its run.sqlite is missing: {advice}")
+        return
+    if db.stat().st_size == 0:
+        raise UsageError(f"{db} is empty (truncated): {advice}")
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            rows = con.execute("PRAGMA quick_check").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as e:
+        raise UsageError(f"{db} is not a readable database ({e}): {advice}") from None
+    if rows != [("ok",)]:
+        raise UsageError(f"{db} is corrupt (quick_check: {rows[0][0] if rows else '?'}): {advice}")
+
+
 class RunStore:
     """One run directory. Safe to use from several threads (one connection, one lock)."""
 
     def __init__(self, run_dir: Path) -> None:
+        """Open (or create) the run. UsageError, with what to do, when the directory holds a
+        run whose database is missing, emptied or corrupt (never a silent fresh start: a
+        paid model would be called again and the run's provenance lost), or cannot be written."""
         self.dir = Path(run_dir)
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.dir / "run.sqlite", check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(SCHEMA)
+        db = self.dir / "run.sqlite"
+        check_run_db(self.dir)
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(db, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as e:
+            raise UsageError(f"{self.dir}: cannot open the run for writing ({e}); check the directory's "
+                             "permissions and free space, or pass another --run-dir") from None
         self._lock = threading.Lock()
 
     # -- run metadata -----------------------------------------------------------------

@@ -33,7 +33,10 @@ async def run_tasks(tasks: list[Task], target: Target, provider: Provider, verif
     """Solve every task not already finished in the store; return all finished results.
 
     A BudgetExceeded stops new work cleanly: tasks in flight end at their next model call
-    and stay unfinished, so a rerun with a larger budget resumes them.
+    and stay unfinished, so a rerun with a larger budget resumes them. Any other exception
+    while solving one task (a reply that breaks something of ours) is recorded as that task's
+    failure (status "infrastructure", outcome "error", the message in `error`) and the run
+    goes on.
     """
     solver = TaskSolver(provider, verify, store, prompt, cfg, budget)
     sem = asyncio.Semaphore(max(1, concurrency))
@@ -57,6 +60,10 @@ async def run_tasks(tasks: list[Task], target: Target, provider: Provider, verif
                 # auth, unknown model, retries exhausted: the whole run cannot go on
                 stop.append(f"model error: {e}")
                 return
+            except Exception as e:  # anything else breaks this task only: record it, go on
+                res = TaskResult(task.id, task.level, list(task.tags), status="infrastructure", outcome="error",
+                                 error=f"{type(e).__name__}: {e}"[:2000],
+                                 scripted=bool(getattr(provider, "scripted", False)))
             store.record_result(task.id, res.to_json())
             if on_done:
                 on_done(task.id)

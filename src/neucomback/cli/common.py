@@ -10,11 +10,13 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import InfrastructureError, NeuComBackError
 
-console = Console()
-err_console = Console(stderr=True)
+# no emoji codes: ":x:" in a message is text, not a picture
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_WRONG, EXIT_ERROR = 0, 1, 2
@@ -22,7 +24,7 @@ EXIT_OK, EXIT_WRONG, EXIT_ERROR = 0, 1, 2
 
 def fail(message: str, code: int = EXIT_ERROR) -> None:
     """Print a one-line error to stderr and exit."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

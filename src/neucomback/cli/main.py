@@ -140,10 +140,10 @@ def baseline(
     suite: str = SuiteOpt,
     split: Optional[str] = typer.Option(None, "--split", help="train, valid, test or all."),
     level: Optional[int] = typer.Option(None, "--level", help="1 or 2."),
-    limit: Optional[int] = typer.Option(None, "--limit", help="At most N tasks."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most N tasks."),
     compiler: list[str] = typer.Option(["llc-O3"], "--compiler", "-c",
                                        help="llc-O0, llc-O1, llc-O2, llc-O3 or gcc-O3 (repeatable)."),
-    jobs: int = typer.Option(2, "--jobs", "-j", help="Tasks verified in parallel."),
+    jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Tasks verified in parallel."),
     no_timing: bool = typer.Option(False, "--no-timing", help="Skip timing of Level 2 tasks."),
     json_out: bool = typer.Option(False, "--json"),
     unsafe: bool = UnsafeOpt,
@@ -180,7 +180,7 @@ def baseline(
 def calibrate(
     target_name: str = typer.Option("x86_64", "--target", "-T"),
     suite: str = SuiteOpt,
-    limit: Optional[int] = typer.Option(None, "--limit", help="At most N Level 2 kernels."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most N Level 2 kernels."),
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """A/A check of the speed decision on this machine: identical code must not be called

@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
-from .common import console, fail, handle_errors, print_json
+from ..errors import UsageError
+from .common import console, err_console, fail, handle_errors, print_json
 
 JsonOpt = typer.Option(False, "--json", help="Machine-readable output (see docs/json-schemas.md).")
 
@@ -133,7 +135,14 @@ def runs_list(
 
     if not root.is_dir():
         fail(f"{root} is not a directory (runs are listed from ./runs by default; give DIR)")
-    runs = [load_run(p, with_rounds=False) for p in find_runs(root)]
+    runs, skipped = [], []
+    for p in find_runs(root):
+        try:  # one unreadable run must not hide the others
+            runs.append(load_run(p, with_rounds=False))
+        except UsageError as e:
+            skipped.append(str(e))
+    for why in skipped:
+        err_console.print(f"skipped: {escape(why)}", highlight=False, soft_wrap=True)
     if json_out:
         print_json([_run_entry(r) for r in runs])
         return

@@ -99,8 +99,8 @@ def import_neucomback_cmd(
     src: str = typer.Argument(..., help="A local checkout of the public NeuComBack repository."),
     out: str = typer.Option(..., "--out", "-o", help="Folder for the converted suite (use it with --suite)."),
     level: list[int] = typer.Option([1, 2], "--level", help="Levels to import (repeatable)."),
-    limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N tasks of each level."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Tasks converted in parallel."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Only the first N tasks of each level."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Tasks converted in parallel."),
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Convert the paper's public dataset into our task format (upstream files are never modified)."""

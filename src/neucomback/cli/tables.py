@@ -66,6 +66,8 @@ def bench_table(s: dict[str, Any]) -> Table:
     notes = [f"ACC+Perf over {s['level2_tasks']} Level 2 tasks ({s['timed']} timed natively)"]
     if s.get("infrastructure_failures"):
         notes.append(f"{s['infrastructure_failures']} infrastructure failures (not the model's fault)")
+    if s.get("suspicious"):
+        notes.append(f"{s['suspicious']} SUSPICIOUS speedups (not counted in ACC+Perf or the geomean)")
     notes.append("outcomes: " + ", ".join(f"{k} {v}" for k, v in s.get("outcomes", {}).items()))
     table.caption = "; ".join(notes)
     return table

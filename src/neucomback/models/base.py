@@ -12,6 +12,7 @@ evaluator turns it into a candidate failure.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Protocol, runtime_checkable
 
@@ -67,6 +68,11 @@ class Reply:
     scripted: bool = False
     cost_usd: float = 0.0
 
+    def __post_init__(self) -> None:
+        # Where text enters from a provider (or a cache, or a store): make it storable and
+        # sendable whatever the service returned.
+        self.text = clean_text(self.text)
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -109,6 +115,21 @@ class ModelUnavailableError(ModelError):
 
 class BudgetExceeded(ModelError):
     """The spending limit was reached; no further paid calls may start."""
+
+
+_CONTROL = {c: None for c in range(32) if chr(c) not in "\t\n\r"} | {0x7F: None}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNCLEAN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def clean_text(text: Any) -> str:
+    """Reply text as valid, printable UTF-8: lone surrogates become U+FFFD, NUL and other
+    control characters (but tab, newline, carriage return) are dropped, non-strings are ""."""
+    if not isinstance(text, str):
+        return text.decode("utf-8", errors="replace") if isinstance(text, bytes) else ""
+    if not _UNCLEAN.search(text):
+        return text
+    return _SURROGATE.sub("\ufffd", text).translate(_CONTROL)
 
 
 def last_user_text(messages: list[Message]) -> str:

@@ -148,7 +148,9 @@ def _connect(path: Path) -> sqlite3.Connection:
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         con.execute("SELECT 1 FROM meta LIMIT 1")
         return con
-    except sqlite3.Error:
+    except sqlite3.OperationalError as e:
+        if "readonly" not in str(e) and "unable to open" not in str(e):
+            raise
         return sqlite3.connect(db)
 
 
@@ -202,13 +204,16 @@ def load_run(path: Path | str, with_rounds: bool = True) -> RunData:
         return _load_evolve(path, with_rounds)
     if not is_run_dir(path):
         raise UsageError(f"{path} is not a run directory (no run.sqlite); make one with `neucomback bench`")
-    con = _connect(path)
     try:
-        meta = _meta(con)
-        results = {tid: json.loads(r) for tid, r in con.execute("SELECT task_id, result FROM results")}
-        rounds = _rounds(con) if with_rounds else {}
-    finally:
-        con.close()
+        con = _connect(path)
+        try:
+            meta = _meta(con)
+            results = {tid: json.loads(r) for tid, r in con.execute("SELECT task_id, result FROM results")}
+            rounds = _rounds(con) if with_rounds else {}
+        finally:
+            con.close()
+    except (sqlite3.Error, json.JSONDecodeError, OSError) as e:
+        raise UsageError(f"{path}/run.sqlite cannot be read ({type(e).__name__}: {e})") from None
     config = meta.get("config") or _read_json(path / "config.json")
     tasks = [TaskRecord(tid, results.get(tid), rounds.get(tid, [])) for tid in sorted(set(results) | set(rounds))]
     return RunData(path, config, run_summary(config, list(results.values()), _stored_summary(path)), tasks,

@@ -1,0 +1,82 @@
+"""Run state a person can trust: a damaged run directory is a clear error, never a silent
+fresh start, and one unreadable run never hides the others."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from neucomback.errors import UsageError
+from neucomback.store import RunStore
+
+EXE = str(Path(sys.executable).parent / "neucomback")
+
+
+def ncb(*args: str) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+    return subprocess.run([EXE, *args], capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def a_run(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+    d = tmp_path_factory.mktemp("runs") / "good"
+    r = ncb("bench", "--model", "llc:O3", "--split", "test", "--level", "1", "--limit", "2", "--run-dir", str(d))
+    assert r.returncode == 0, r.stderr
+    return d
+
+
+def copy_of(run: Path, tmp_path: Path, name: str) -> Path:
+    dst = tmp_path / "runs" / name
+    shutil.copytree(run, dst)
+    return dst
+
+
+@pytest.mark.parametrize("damage", ["truncate", "half", "garbage", "delete"])
+def test_damaged_database_is_a_clear_error_not_a_fresh_start(a_run, tmp_path, damage) -> None:  # type: ignore[no-untyped-def]
+    d = copy_of(a_run, tmp_path, damage)
+    db = d / "run.sqlite"
+    for extra in ("run.sqlite-wal", "run.sqlite-shm"):
+        (d / extra).unlink(missing_ok=True)
+    data = db.read_bytes()
+    if damage == "truncate":
+        db.write_bytes(b"")
+    elif damage == "half":
+        db.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage":
+        db.write_bytes(b"\x00garbage" * 1000)
+    else:
+        db.unlink()
+    before = db.read_bytes() if db.exists() else None
+    with pytest.raises(UsageError, match="cannot be resumed safely|corrupt|not a readable"):
+        RunStore(d)
+    r = ncb("bench", "--model", "llc:O3", "--split", "test", "--level", "1", "--limit", "2", "--run-dir", str(d))
+    assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) <= 3
+    assert (db.read_bytes() if db.exists() else None) == before  # nothing was overwritten
+
+
+def test_runs_listing_skips_and_names_an_unreadable_run(a_run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    copy_of(a_run, tmp_path, "ok")
+    bad = copy_of(a_run, tmp_path, "bad")
+    for extra in ("run.sqlite-wal", "run.sqlite-shm"):
+        (bad / extra).unlink(missing_ok=True)
+    (bad / "run.sqlite").write_bytes(b"\x00garbage" * 1000)
+    r = ncb("runs", "list", str(tmp_path / "runs"))
+    assert r.returncode == 0 and "Traceback" not in r.stderr
+    assert "ok" in r.stdout and "skipped" in r.stderr and "bad" in r.stderr
+    rep = ncb("report", str(bad))
+    assert rep.returncode == 2 and "Traceback" not in rep.stderr and "cannot be read" in rep.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
+def test_read_only_run_directory_is_a_clear_error(a_run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    d = copy_of(a_run, tmp_path, "ro")
+    d.chmod(0o555)
+    try:
+        with pytest.raises(UsageError):
+            RunStore(d)
+    finally:
+        d.chmod(0o755)
