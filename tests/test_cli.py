@@ -132,8 +132,9 @@ def test_numbers_out_of_range_are_usage_errors(args, tmp_path) -> None:  # type:
 
 
 def test_error_messages_keep_brackets_and_colons_as_text() -> None:
-    code = ("from neucomback.cli.common import fail\n"
-            "fail(\"install it: pip install -e '.[anthropic]' :x: [bold]not bold[/]\")")
+    code = ("import typer\nfrom neucomback.cli.common import fail\n"
+            "try:\n    fail(\"install it: pip install -e '.[anthropic]' :x: [bold]not bold[/]\")\n"
+            "except typer.Exit as e:\n    raise SystemExit(e.exit_code)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 2
     assert "'.[anthropic]' :x: [bold]not bold[/]" in r.stderr
