@@ -310,3 +310,18 @@ def test_a_fork_and_allocate_bomb_is_bounded_in_memory() -> None:
     assert native.processes * native.address_space <= 4 << 30
     assert emulated.processes * emulated.address_space <= 16 << 30
     assert Limits.for_timing(5).processes == 2 and Limits.for_timing(5).single_process
+
+
+def test_metrics_count_neither_noise_nor_suspicious_speedups() -> None:
+    from neucomback.report.metrics import summarize
+
+    def res(tid: str, s: float, lo: float, hi: float, **kw: object) -> dict:
+        return {"task_id": tid, "level": 2, "status": "done", "correct": True, "first_correct": True,
+                "speedup": s, "ci_low": lo, "ci_high": hi, "pairs": 8, **kw}
+
+    noise = [res(f"n{i}", 1.0 + 0.01 * i, 0.97 + 0.01 * i, 1.04 + 0.01 * i) for i in range(4)]
+    real = res("real", 1.5, 1.4, 1.6, faster=True)
+    cheat = res("cheat", 3.0, 2.9, 3.1, faster=False, suspicious="in-process clock disagrees")
+    s = summarize([*noise, real, cheat])
+    assert s["acc_perf"] == 1 / 6 and s["fast_1.0"] == 1 / 6 and s["fast_1.1"] == 1 / 6
+    assert s["suspicious"] == 1 and abs(s["geomean_speedup"] - (1.0 * 1.01 * 1.02 * 1.03 * 1.5) ** (1 / 5)) < 1e-9
