@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
+from rich.markup import escape
 
 from .common import EXIT_ERROR, console, err_console, fail, handle_errors, print_json
 
@@ -81,7 +82,16 @@ def _bench(**a: Any) -> None:
               "prompt": prompt.name, "prompt_sha": hashlib.sha256(prompt.to_toml().encode()).hexdigest()[:16],
               "jobs": a["jobs"], "concurrency": a["concurrency"], "budget_usd": a["budget_usd"]}
     session = open_session(run_dir, config, a, provider)
-    outcome = run_session(session, tasks, target, prompt, cfg, quiet=a["json_out"])
+    stop_code = EXIT_ERROR
+    try:
+        outcome = run_session(session, tasks, target, prompt, cfg, quiet=a["json_out"])
+    except KeyboardInterrupt as e:  # what is recorded stays; the summary says the run is incomplete
+        from ..agent.runner import RunOutcome
+
+        stop_code = getattr(e, "exit_code", 130)
+        wanted = {t.id for t in tasks}
+        outcome = RunOutcome([r for r in session.store.results() if r["task_id"] in wanted],
+                             f"interrupted ({'SIGTERM' if stop_code == 143 else 'SIGINT'})")
     from ..report.metrics import summarize
     from .tables import bench_table
 
@@ -97,9 +107,11 @@ def _bench(**a: Any) -> None:
     else:
         console.print(bench_table(summary))
         if outcome.stopped:
-            console.print(f"[yellow]stopped early:[/] {outcome.stopped}. Rerun the same command to resume.")
+            advice = ("fix the cause, then rerun the same command: finished tasks are kept"
+                      if outcome.stopped.startswith("model error") else "rerun the same command to resume")
+            console.print(f"[yellow]stopped early:[/] {escape(outcome.stopped)}; {advice}.", highlight=False)
     if outcome.stopped:
-        raise typer.Exit(EXIT_ERROR)
+        raise typer.Exit(stop_code)
 
 
 def _slug(s: str) -> str:

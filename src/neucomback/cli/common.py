@@ -41,8 +41,8 @@ def handle_errors(fn: F) -> F:
             fail(f"infrastructure: {e}")
         except NeuComBackError as e:
             fail(str(e))
-        except KeyboardInterrupt:
-            fail("interrupted", 130)
+        except KeyboardInterrupt as e:  # SIGINT (130), or SIGTERM turned into an interrupt (143)
+            fail("interrupted; rerun the same command to resume", getattr(e, "exit_code", 130))
 
     return wrapper  # type: ignore[return-value]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,11 +70,42 @@ def open_session(run_dir: Path, config: dict[str, Any], a: dict[str, Any], provi
 
 def run_session(s: Session, tasks: list[Task], target: Target, prompt: Prompt, cfg: AgentConfig,
                 quiet: bool = False, label: str = "") -> RunOutcome:
-    """Run the agent over tasks with a progress bar; record spending in the store."""
-    with VerifierPool(s.jobs, unsafe=s.unsafe) as pool, \
-            progress_bar(label or f"{s.provider.name} on {target.name}", len(tasks), quiet) as advance:
-        outcome = asyncio.run(run_tasks(tasks, target, s.provider, pool.verify, s.store, prompt, cfg,
-                                        concurrency=s.concurrency, budget=s.budget, on_done=advance))
-    prev = s.store.get_meta("spent_usd") or 0.0
-    s.store.set_meta("spent_usd", prev + s.budget.spent)
-    return outcome
+    """Run the agent over tasks with a progress bar; record spending in the store.
+
+    SIGINT or SIGTERM stops the run at once: model calls in flight are cancelled, verifier
+    workers are killed, and KeyboardInterrupt (Terminated for SIGTERM) reaches the caller,
+    which records the run as incomplete. What was committed stays; a rerun resumes."""
+    pool = VerifierPool(s.jobs, unsafe=s.unsafe)
+    previous = _on_sigterm(_raise_terminated)
+    interrupted = False
+    try:
+        with progress_bar(label or f"{s.provider.name} on {target.name}", len(tasks), quiet) as advance:
+            return asyncio.run(run_tasks(tasks, target, s.provider, pool.verify, s.store, prompt, cfg,
+                                         concurrency=s.concurrency, budget=s.budget, on_done=advance))
+    except KeyboardInterrupt:
+        interrupted = True
+        pool.close(kill=True)
+        raise
+    finally:
+        _on_sigterm(previous)
+        if not interrupted:
+            pool.close()
+        prev = s.store.get_meta("spent_usd") or 0.0
+        s.store.set_meta("spent_usd", prev + s.budget.spent)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an interrupt so that a run stops as cleanly as on Ctrl-C."""
+
+    exit_code = 143
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+def _on_sigterm(handler: Any) -> Any:
+    """Install a SIGTERM handler (main thread only); return the previous one."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, handler if handler is not None else signal.SIG_DFL)

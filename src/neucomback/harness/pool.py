@@ -19,10 +19,27 @@ from .verdict import Verdict
 _evaluator: Any = None
 
 
+def _die_with_parent() -> None:
+    """Linux: the kernel SIGKILLs this worker when its parent (the main process) dies,
+    whatever killed it; its sandboxes die with it (bwrap --die-with-parent).
+    Ctrl-C reaches the whole process group: the main process handles it (and kills the
+    workers), so a worker ignores SIGINT rather than printing a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _init(unsafe: bool, pairs: int, lock: Any) -> None:
     global _evaluator
     from . import evaluate
 
+    _die_with_parent()
     evaluate.TIMING_LOCK = lock  # share one lock between all workers
     _evaluator = evaluate.Evaluator(unsafe=unsafe, pairs=pairs)
 
@@ -35,7 +52,9 @@ class VerifierPool:
     """`await pool.verify(task, target_name, asm, timing)` -> Verdict, run in a worker process."""
 
     def __init__(self, jobs: int = 2, *, unsafe: bool = False, pairs: int = 8) -> None:
-        ctx = mp.get_context("forkserver")
+        # spawn, not forkserver: workers are then children of this process, so the kernel
+        # kills them when it dies (PR_SET_PDEATHSIG), even by SIGKILL; a forkserver outlives it
+        ctx = mp.get_context("spawn")
         self._lock = ctx.Lock()
         self._pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=ctx, initializer=_init,
                                          initargs=(unsafe, pairs, self._lock))
@@ -45,7 +64,14 @@ class VerifierPool:
         d = await loop.run_in_executor(self._pool, _verify, task, target_name, asm, timing)
         return Verdict.from_json(d)
 
-    def close(self) -> None:
+    def close(self, kill: bool = False) -> None:
+        """Shut the pool down; with `kill` (an interrupted run) at once: workers are killed
+        (their sandboxes die with them) instead of finishing their current verification."""
+        if kill:
+            for proc in list(getattr(self._pool, "_processes", {}).values()):
+                proc.kill()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            return
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> "VerifierPool":

@@ -160,4 +160,4 @@ class Budget:
         """Raise BudgetExceeded if no further call may start."""
         if self.exceeded:
             raise BudgetExceeded(f"budget of ${self.limit_usd:.4f} reached: spent ${self.spent:.4f} "
-                                 f"in {self.calls} call(s); raise --budget to continue")
+                                 f"in {self.calls} call(s); rerun with a larger --budget-usd to continue")

@@ -8,7 +8,6 @@ have changed since the run).
 
 from __future__ import annotations
 
-import inspect
 import os
 import platform
 import sys
