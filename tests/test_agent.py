@@ -103,6 +103,27 @@ def test_replies_with_invalid_unicode_and_nul_bytes_are_stored_and_judged(suite,
     text.encode("utf-8")  # storable, sendable
 
 
+def test_a_10mb_reply_is_cut_and_each_round_stores_only_what_is_new(suite, evaluator, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from neucomback.models.base import MAX_REPLY_CHARS
+
+    big = "x" * 10_000_000
+
+    def respond(req):  # type: ignore[no-untyped-def]
+        return Response(text=big)  # no assembly: every round fails at extraction, and is re-sent
+
+    with MockServer(respond) as srv:
+        out, store = run([suite.get("l1_gcd_u32")], provider(srv), tmp_path / "run", evaluator, debug=2)
+        sent = [len(json.dumps(r["messages"])) for r in srv.requests]
+    assert out.results[0]["rounds"] == 3
+    rec = store.attempt("l1_gcd_u32", 2)
+    assert len(rec["reply"]["text"]) < MAX_REPLY_CHARS + 100 and "reply cut here" in rec["reply"]["text"]
+    assert [m["role"] for m in rec["messages"]].count("assistant") == 2  # the whole conversation, rebuilt
+    assert max(sent) < 2.2 * MAX_REPLY_CHARS + 100_000  # what is re-sent is bounded too
+    store.close()
+    disk = sum(f.stat().st_size for f in (tmp_path / "run").rglob("*") if f.is_file())
+    assert disk < 3 * 2.5 * MAX_REPLY_CHARS  # about the reply twice per round (database + reply.md)
+
+
 def test_an_error_while_handling_one_task_is_that_tasks_failure(suite, evaluator, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from neucomback.agent import workflow
 
@@ -213,7 +234,10 @@ def test_resume_after_sigkill_repeats_nothing(tmp_path) -> None:
         recorded_before = _attempts(run_dir)
         assert 3 <= recorded_before < 12
         with sqlite3.connect(run_dir / "run.sqlite") as db:
-            answered = {json.dumps(json.loads(m), sort_keys=True) for (m,) in db.execute("SELECT messages FROM attempts")}
+            keys = db.execute("SELECT task_id, round FROM attempts").fetchall()
+        store = RunStore(run_dir)  # later rounds are stored as what they added: rebuild each conversation
+        answered = {json.dumps(store.attempt(t, r)["messages"], sort_keys=True) for t, r in keys}
+        store.close()
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr[-2000:]
         bodies = [json.dumps(r["messages"], sort_keys=True) for r in srv.requests]

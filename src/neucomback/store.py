@@ -35,6 +35,14 @@ CREATE TABLE IF NOT EXISTS results (task_id TEXT PRIMARY KEY, result TEXT NOT NU
 """
 
 
+def _quick_check(uri: str) -> list[tuple]:
+    con = sqlite3.connect(uri, uri=uri.startswith("file:"))
+    try:
+        return con.execute("PRAGMA quick_check").fetchall()
+    finally:
+        con.close()
+
+
 def check_run_db(run_dir: Path) -> None:
     """Raise UsageError if `run_dir` holds a run whose run.sqlite is missing, empty or fails
     SQLite's quick_check; a directory without a run passes."""
@@ -48,11 +56,14 @@ def check_run_db(run_dir: Path) -> None:
     if db.stat().st_size == 0:
         raise UsageError(f"{db} is empty (truncated): {advice}")
     try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        rows = _quick_check(f"file:{db}?mode=ro")
+    except sqlite3.OperationalError as e:  # a WAL without its -shm file cannot be read read-only
+        if "unable to open" not in str(e) and "readonly" not in str(e):
+            raise UsageError(f"{db} is not a readable database ({e}): {advice}") from None
         try:
-            rows = con.execute("PRAGMA quick_check").fetchall()
-        finally:
-            con.close()
+            rows = _quick_check(str(db))
+        except sqlite3.Error as e2:
+            raise UsageError(f"{db} is not a readable database ({e2}): {advice}") from None
     except sqlite3.Error as e:
         raise UsageError(f"{db} is not a readable database ({e}): {advice}") from None
     if rows != [("ok",)]:
@@ -112,20 +123,36 @@ class RunStore:
     # -- attempts ---------------------------------------------------------------------
     def record_attempt(self, task_id: str, rnd: int, kind: str, messages: list[dict], reply: dict,
                        asm: str | None, extraction: dict, verdict: dict) -> None:
-        """Commit one attempt atomically, then write its readable files."""
-        row = (task_id, rnd, kind, json.dumps(messages), json.dumps(reply), asm, json.dumps(extraction),
+        """Commit one attempt atomically, then write its readable files. A round that continues
+        the previous round's conversation (its messages, that round's reply, then new ones) is
+        stored as only the new messages: a long conversation is not written again every round."""
+        stored: Any = messages
+        prev = self.attempt(task_id, rnd - 1) if rnd > 0 else None
+        if prev is not None:
+            head = [*prev["messages"], {"role": "assistant", "content": prev["reply"].get("text", "")}]
+            if messages[:len(head)] == head:
+                stored = {"continues": rnd - 1, "new": messages[len(head):]}
+        row = (task_id, rnd, kind, json.dumps(stored), json.dumps(reply), asm, json.dumps(extraction),
                json.dumps(verdict, default=str), time.time())
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO attempts VALUES (?,?,?,?,?,?,?,?,?)", row)
-        self._write_attempt_files(task_id, rnd, kind, messages, reply, asm, verdict)
+        self._write_attempt_files(task_id, rnd, kind, stored, reply, asm, verdict)
 
     def attempt(self, task_id: str, rnd: int) -> dict[str, Any] | None:
+        """One attempt, with the whole conversation that was sent in its round."""
         with self._lock:
             row = self._db.execute("SELECT kind, messages, reply, asm, extraction, verdict FROM attempts "
                                    "WHERE task_id = ? AND round = ?", (task_id, rnd)).fetchone()
         if row is None:
             return None
-        return {"kind": row[0], "messages": json.loads(row[1]), "reply": json.loads(row[2]), "asm": row[3],
+        messages = json.loads(row[1])
+        if isinstance(messages, dict):  # only what this round added to the previous round's
+            prev = self.attempt(task_id, int(messages["continues"]))
+            if prev is None:
+                raise UsageError(f"{self.dir}: round {rnd} of {task_id} continues a round that is missing")
+            messages = [*prev["messages"], {"role": "assistant", "content": prev["reply"].get("text", "")},
+                        *messages["new"]]
+        return {"kind": row[0], "messages": messages, "reply": json.loads(row[2]), "asm": row[3],
                 "extraction": json.loads(row[4]), "verdict": json.loads(row[5])}
 
     def attempts(self, task_id: str | None = None) -> list[dict[str, Any]]:
@@ -161,11 +188,16 @@ class RunStore:
             self._db.close()
 
     # -- readable files ---------------------------------------------------------------
-    def _write_attempt_files(self, task_id: str, rnd: int, kind: str, messages: list[dict], reply: dict,
+    def _write_attempt_files(self, task_id: str, rnd: int, kind: str, messages: Any, reply: dict,
                              asm: str | None, verdict: dict) -> None:
         d = self.dir / "tasks" / _safe(task_id)
+        head = f"# {task_id}, round {rnd} ({kind})\n\n"
+        if isinstance(messages, dict):
+            head += (f"(continues round {messages['continues']}: its prompt, then its reply "
+                     f"round-{messages['continues']}.reply.md, then:)\n\n")
+            messages = messages["new"]
         prompt = "\n\n".join(f"## {m['role']}\n\n{m['content']}" for m in messages)
-        atomic_write_text(d / f"round-{rnd}.prompt.md", f"# {task_id}, round {rnd} ({kind})\n\n{prompt}\n")
+        atomic_write_text(d / f"round-{rnd}.prompt.md", f"{head}{prompt}\n")
         label = " (SCRIPTED: not a model's output)" if reply.get("scripted") else ""
         atomic_write_text(d / f"round-{rnd}.reply.md",
                           f"# reply from {reply.get('provider', '?')}{label}\n\n{reply.get('text', '')}\n")

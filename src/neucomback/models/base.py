@@ -70,8 +70,9 @@ class Reply:
 
     def __post_init__(self) -> None:
         # Where text enters from a provider (or a cache, or a store): make it storable and
-        # sendable whatever the service returned.
-        self.text = clean_text(self.text)
+        # sendable whatever the service returned, and of a bounded size (it is stored once per
+        # round and re-sent in every later round of the conversation).
+        self.text = cap_text(clean_text(self.text))
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -130,6 +131,17 @@ def clean_text(text: Any) -> str:
     if not _UNCLEAN.search(text):
         return text
     return _SURROGATE.sub("\ufffd", text).translate(_CONTROL)
+
+
+MAX_REPLY_CHARS = 1_000_000  # far above any assembly file a task needs (the assembler takes 4 MiB)
+CUT_NOTE = "\n[reply cut here: it was longer than {n:,} characters]\n"
+
+
+def cap_text(text: str, limit: int = MAX_REPLY_CHARS) -> str:
+    """`text` cut to `limit` characters, with a note saying so."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + CUT_NOTE.format(n=limit)
 
 
 def last_user_text(messages: list[Message]) -> str:

@@ -174,8 +174,9 @@ def _rounds(con: sqlite3.Connection) -> dict[str, list[RoundRecord]]:
     for tid, rnd, kind, messages, reply, asm, verdict in rows:
         k = counters[(tid, kind)] = counters.get((tid, kind), 0) + 1
         step = STEP_FIRST if kind == "first" else f"{kind} {k}"
-        out.setdefault(tid, []).append(RoundRecord(rnd, kind, step, _new_messages(json.loads(messages)),
-                                                   json.loads(reply), asm, json.loads(verdict)))
+        stored = json.loads(messages)  # a later round may hold only what it added (RunStore)
+        new = stored["new"] if isinstance(stored, dict) else _new_messages(stored)
+        out.setdefault(tid, []).append(RoundRecord(rnd, kind, step, new, json.loads(reply), asm, json.loads(verdict)))
     return out
 
 
