@@ -143,3 +143,17 @@ def test_error_messages_keep_brackets_and_colons_as_text() -> None:
 def test_calibrate_refuses_an_emulated_target() -> None:
     r = ncb("calibrate", "--target", "aarch64")
     assert r.returncode == 2 and "emulation" in r.stderr
+
+
+def test_version() -> None:
+    r = ncb("--version")
+    assert r.returncode == 0 and r.stdout.startswith("neucomback ")
+
+
+def test_the_ir_shown_to_the_model_carries_no_path_of_this_machine(suite) -> None:  # type: ignore[no-untyped-def]
+    from neucomback.harness.build import ir_for
+
+    task = suite.get("l1_struct_rect_overlap_byval")  # includes a header of its own
+    for target in ("x86_64", "riscv64"):
+        ir = ir_for(task, get_target(target)).read_text()
+        assert "; ModuleID = 'ref.c'" in ir and str(task.path) not in ir and str(Path.home()) not in ir

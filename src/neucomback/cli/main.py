@@ -13,6 +13,25 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Neural compilation workbench: LLVM IR -> assembly by LLMs, verified and timed "
                        "against clang -O3.")
 
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            console.print(f"neucomback {version('neucomback')}", highlight=False)
+        except PackageNotFoundError:
+            console.print("neucomback (not installed as a package)", highlight=False)
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """Neural compilation workbench: LLVM IR -> assembly by LLMs, verified and timed against clang -O3."""
+
+
 from .suite_cmd import suite_app  # noqa: E402
 
 app.add_typer(suite_app, name="suite")

@@ -44,10 +44,10 @@ def _lock(name: str) -> threading.Lock:
         return _locks.setdefault(name, threading.Lock())
 
 
-def _run(cmd: list[str], timeout: float = COMPILE_TIMEOUT) -> tuple[int, str, float]:
+def _run(cmd: list[str], timeout: float = COMPILE_TIMEOUT, cwd: Path | None = None) -> tuple[int, str, float]:
     t0 = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=timeout)
+        proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=timeout, cwd=cwd)
     except subprocess.TimeoutExpired:
         return 124, f"timed out after {timeout}s: {' '.join(cmd)}", time.perf_counter() - t0
     except FileNotFoundError as e:
@@ -55,8 +55,8 @@ def _run(cmd: list[str], timeout: float = COMPILE_TIMEOUT) -> tuple[int, str, fl
     return proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - t0
 
 
-def _trusted(cmd: list[str], what: str) -> None:
-    code, out, _ = _run(cmd)
+def _trusted(cmd: list[str], what: str, cwd: Path | None = None) -> None:
+    code, out, _ = _run(cmd, cwd=cwd)
     if code != 0:
         raise InfrastructureError(f"{what} failed ({' '.join(cmd)}):\n{out[-4000:]}")
 
@@ -91,12 +91,14 @@ def _sources(task: Task) -> list[Path]:
 
 def ir_for(task: Task, target: Target) -> Path:
     """The -O3 LLVM IR the model is given, generated from the C source for this target."""
-    k = key("ir", task.fingerprint(), target.name, target.clang_flags, toolchain.version_fingerprint())
+    k = key("ir2", task.fingerprint(), target.name, target.clang_flags, toolchain.version_fingerprint())
 
     def build(tmp: Path) -> None:
+        # run in the task's folder on a relative name: the IR's ModuleID and source_filename
+        # (shown to the model, part of cache keys) then carry no path of this machine
         _trusted([toolchain.tool("clang"), *target.clang_flags, "-O3", "-ffp-contract=off", "-S",
-                  "-emit-llvm", "-fno-ident", "-I", str(RUNTIME_DIR), str(task.ref_c), "-o", str(tmp)],
-                 f"IR generation for {task.id}")
+                  "-emit-llvm", "-fno-ident", "-I", str(RUNTIME_DIR), task.ref_c.name, "-o", str(tmp.resolve())],
+                 f"IR generation for {task.id}", cwd=task.path)
 
     return _cached("ir", k, ".ll", build)
 
