@@ -157,3 +157,24 @@ def test_the_ir_shown_to_the_model_carries_no_path_of_this_machine(suite) -> Non
     for target in ("x86_64", "riscv64"):
         ir = ir_for(task, get_target(target)).read_text()
         assert "; ModuleID = 'ref.c'" in ir and str(task.path) not in ir and str(Path.home()) not in ir
+
+
+def test_selection_limit_spreads_over_levels_and_shuffle_is_seeded(suite) -> None:  # type: ignore[no-untyped-def]
+    picked = suite.select(split="test", limit=10)
+    levels = [t.level for t in picked]
+    assert len(picked) == 10 and 1 in levels and 2 in levels
+    a = [t.id for t in suite.select(tags=["loops"], shuffle=True, seed=1, limit=5)]
+    b = [t.id for t in suite.select(tags=["loops"], shuffle=True, seed=1, limit=5)]
+    c = [t.id for t in suite.select(tags=["loops"], shuffle=True, seed=2, limit=5)]
+    assert a == b and a != c and all("loops" in suite.get(i).tags for i in a)
+
+
+def test_bench_and_baseline_take_task_and_tag_selections(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    r = ncb("bench", "--model", "llc:O3", "--task", "l1_gcd_u32", "--task", "l1_sum_i32", "--run-dir",
+            str(tmp_path / "r"), "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["tasks"] == 2
+    b = ncb("baseline", "--tag", "structs", "--level", "1", "--limit", "2", "--no-timing", "--json")
+    assert b.returncode == 0 and len(json.loads(b.stdout)["results"]) == 2
+    bad = ncb("baseline", "--task", "l1_no_such_task", "--json")
+    assert bad.returncode == 2 and "unknown task" in bad.stderr

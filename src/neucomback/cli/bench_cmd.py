@@ -9,7 +9,7 @@ from typing import Any, Optional
 import typer
 from rich.markup import escape
 
-from .common import EXIT_ERROR, console, err_console, fail, handle_errors, print_json
+from .common import EXIT_ERROR, ShuffleOpt, TagOpt, TaskOpt, console, err_console, fail, handle_errors, print_json
 
 NO_MODEL_HELP = """no --model given. Name a model as provider:model, for example:
   --model llc:O3                         the reference compiler (no model needed; a baseline)
@@ -23,10 +23,16 @@ NO_MODEL_HELP = """no --model given. Name a model as provider:model, for example
 def bench(
     model: Optional[str] = typer.Option(None, "--model", "-m", help="provider:model, e.g. openai:gpt-4o or llc:O3."),
     suite: str = typer.Option("builtin", "--suite", "-s"),
-    split: str = typer.Option("test", "--split", help="train, valid, test or all."),
+    split: Optional[str] = typer.Option(None, "--split", help="train, valid, test or all (default: test; all "
+                                        "when --task names the tasks)."),
     target_name: str = typer.Option("x86_64", "--target", "-T"),
     level: Optional[int] = typer.Option(None, "--level"),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most N tasks, spread over the levels."),
+    task: Optional[list[str]] = TaskOpt,
+    tag: Optional[list[str]] = TagOpt,
+    shuffle: bool = ShuffleOpt,
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seeds --shuffle and is sent as the sampling seed."),
+    top_p: float = typer.Option(1.0, "--top-p", min=0.0, max=1.0),
     debug_rounds: int = typer.Option(3, "--debug-rounds", "-D", min=0),
     opt_rounds: int = typer.Option(0, "--opt-rounds", "-O", min=0),
     run_dir: Optional[Path] = typer.Option(None, "--run-dir", help="Default: runs/<model>-<target>-<split>."),
@@ -67,17 +73,21 @@ def _bench(**a: Any) -> None:
     from .session import make_model, open_session, run_session
 
     provider = make_model(a)  # a bad --model fails before anything is created on disk
+    a["split"] = a["split"] or ("all" if a["task"] else "test")
     target = get_target(a["target_name"])
     suite = load_suite(a["suite"])
-    tasks = suite.select(level=a["level"], split=a["split"], limit=a["limit"])
+    tasks = suite.select(level=a["level"], split=a["split"], limit=a["limit"], ids=a["task"], tags=a["tag"],
+                         shuffle=a["shuffle"], seed=a["seed"] or 0)
     if not tasks:
-        fail(f"no tasks in suite {a['suite']!r} for split={a['split']} level={a['level']}")
+        fail(f"no tasks in suite {a['suite']!r} for split={a['split']} level={a['level']} tags={a['tag']}")
     prompt = Prompt.load(a["prompt_file"]) if a["prompt_file"] else Prompt()
     cfg = AgentConfig(a["debug_rounds"], a["opt_rounds"],
-                      GenParams(temperature=a["temperature"], max_tokens=a["max_tokens"]))
+                      GenParams(temperature=a["temperature"], max_tokens=a["max_tokens"], top_p=a["top_p"],
+                                seed=a["seed"]))
     run_dir = a["run_dir"] or Path("runs") / _slug(f"{a['model']}-{target.name}-{a['split']}")
     config = {"command": "bench", "model": a["model"], "suite": str(suite.root), "split": a["split"],
-              "level": a["level"], "limit": a["limit"], "target": target.name, "debug_rounds": a["debug_rounds"],
+              "level": a["level"], "limit": a["limit"], "tasks": sorted(t.id for t in tasks),
+              "target": target.name, "debug_rounds": a["debug_rounds"],
               "opt_rounds": a["opt_rounds"], "params": cfg.params.to_json(), "base_url": a["base_url"],
               "prompt": prompt.name, "prompt_sha": hashlib.sha256(prompt.to_toml().encode()).hexdigest()[:16],
               "jobs": a["jobs"], "concurrency": a["concurrency"], "budget_usd": a["budget_usd"]}

@@ -22,6 +22,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_WRONG, EXIT_ERROR = 0, 1, 2
 
 
+# Task selection, the same on bench, baseline and evolve (inspect_ai / lm-evaluation-harness style)
+TaskOpt = typer.Option(None, "--task", help="Only this task id (repeatable).")
+TagOpt = typer.Option(None, "--tag", help="Only tasks with this tag (repeatable: any of them).")
+ShuffleOpt = typer.Option(False, "--shuffle", help="Shuffle the selection (with --seed) before --limit.")
+
+
 def fail(message: str, code: int = EXIT_ERROR) -> None:
     """Print a one-line error to stderr and exit."""
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from .bench_cmd import _slug, require_model
-from .common import EXIT_ERROR, console, err_console, fail, handle_errors, print_json
+from .common import EXIT_ERROR, TagOpt, TaskOpt, console, err_console, fail, handle_errors, print_json
 
 
 def evolve(
@@ -18,6 +18,8 @@ def evolve(
     suite: str = typer.Option("builtin", "--suite", "-s", help="`builtin` or a suite directory with splits."),
     target_name: str = typer.Option("x86_64", "--target", "-T"),
     level: Optional[int] = typer.Option(None, "--level", help="Only tasks of this level (1 or 2)."),
+    task: Optional[list[str]] = TaskOpt,
+    tag: Optional[list[str]] = TagOpt,
     epochs: int = typer.Option(1, "--epochs", "-E", min=1, help="Passes over the train split."),
     batch_size: int = typer.Option(8, "--batch-size", "-B", min=1, help="Train tasks per evolution step."),
     debug_rounds: int = typer.Option(3, "--debug-rounds", "-D", min=0),
@@ -88,7 +90,8 @@ def _plan(a: dict[str, Any]) -> tuple[Any, Any, Any]:
 
     target = get_target(a["target_name"])
     suite = load_suite(a["suite"])
-    splits = Splits(*(suite.select(split=s, level=a["level"]) for s in ("train", "valid", "test")))
+    splits = Splits(*(suite.select(split=s, level=a["level"], ids=a["task"], tags=a["tag"])
+                      for s in ("train", "valid", "test")))
     for name in ("train", "valid") + (("test",) if a["final_test"] else ()):
         if not getattr(splits, name):
             at = f" at level {a['level']}" if a["level"] is not None else ""

@@ -7,7 +7,9 @@ from typing import Optional
 
 import typer
 
-from .common import EXIT_ERROR, EXIT_OK, EXIT_WRONG, console, handle_errors, print_json
+from ..errors import UsageError
+from .common import (EXIT_ERROR, EXIT_OK, EXIT_WRONG, ShuffleOpt, TagOpt, TaskOpt, console, handle_errors,
+                     print_json)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Neural compilation workbench: LLVM IR -> assembly by LLMs, verified and timed "
@@ -159,7 +161,11 @@ def baseline(
     suite: str = SuiteOpt,
     split: Optional[str] = typer.Option(None, "--split", help="train, valid, test or all."),
     level: Optional[int] = typer.Option(None, "--level", help="1 or 2."),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most N tasks."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most N tasks, spread over the levels."),
+    task: Optional[list[str]] = TaskOpt,
+    tag: Optional[list[str]] = TagOpt,
+    shuffle: bool = ShuffleOpt,
+    seed: int = typer.Option(0, "--seed", help="Seeds --shuffle."),
     compiler: list[str] = typer.Option(["llc-O3"], "--compiler", "-c",
                                        help="llc-O0, llc-O1, llc-O2, llc-O3 or gcc-O3 (repeatable)."),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Tasks verified in parallel."),
@@ -176,7 +182,10 @@ def baseline(
     from .tables import baseline_summary, baseline_table
 
     target = get_target(target_name)
-    tasks = load_suite(suite).select(level=level, split=split, limit=limit)
+    tasks = load_suite(suite).select(level=level, split=split, limit=limit, ids=task, tags=tag, shuffle=shuffle,
+                                     seed=seed)
+    if not tasks:
+        raise UsageError(f"no tasks in suite {suite!r} for split={split} level={level} tags={tag}")
     evaluator = Evaluator(unsafe=unsafe)
     all_results = []
     for comp in compiler:

@@ -22,8 +22,8 @@ from ..targets import Target
 from .common import console
 from .progress import progress_bar
 
-RESUME_KEYS = ["command", "model", "suite", "split", "level", "limit", "target", "debug_rounds", "opt_rounds",
-               "params", "prompt_sha"]
+RESUME_KEYS = ["command", "model", "suite", "split", "level", "limit", "tasks", "target", "debug_rounds",
+               "opt_rounds", "params", "prompt_sha"]
 
 
 @dataclass

@@ -30,17 +30,41 @@ class Suite:
             hint = f" (did you mean: {', '.join(close)}?)" if close else ""
             raise UsageError(f"unknown task {task_id!r} in suite {self.root}{hint}") from None
 
-    def select(self, *, level: int | None = None, split: str | None = None,
-               ids: list[str] | None = None, limit: int | None = None) -> list[Task]:
-        """Tasks filtered by level, split and id list, in id order, at most `limit`."""
+    def select(self, *, level: int | None = None, split: str | None = None, ids: list[str] | None = None,
+               limit: int | None = None, tags: list[str] | None = None, shuffle: bool = False,
+               seed: int = 0) -> list[Task]:
+        """Tasks filtered by level, split, ids and tags (any of them), in id order (or shuffled
+        with `seed`); at most `limit`, spread over the levels in proportion to their sizes."""
         if split is not None and split not in (*SPLITS, "all"):
             raise UsageError(f"unknown split {split!r}; choose one of: {', '.join(SPLITS)}, all")
-        out = [self.get(i) for i in ids] if ids else list(self.tasks.values())
+        out = [self.get(i) for i in dict.fromkeys(ids)] if ids else list(self.tasks.values())
         if level is not None:
             out = [t for t in out if t.level == level]
         if split not in (None, "all"):
             out = [t for t in out if t.split == split]
-        return out[:limit] if limit else out
+        if tags:
+            out = [t for t in out if set(tags) & set(t.tags)]
+        if shuffle:
+            random.Random(seed).shuffle(out)
+        return _spread(out, limit) if limit else out
+
+
+def _spread(tasks: list[Task], limit: int) -> list[Task]:
+    """The first `limit` tasks, taken from each level in proportion to its share (at least one
+    of each level when the limit allows), keeping the given order within a level."""
+    if limit >= len(tasks):
+        return tasks
+    by: dict[int, list[Task]] = {}
+    for t in tasks:
+        by.setdefault(t.level, []).append(t)
+    quota = {lv: max(1 if limit >= len(by) else 0, round(limit * len(ts) / len(tasks))) for lv, ts in by.items()}
+    while sum(quota.values()) > limit:  # rounding: trim the largest
+        quota[max(quota, key=lambda lv: quota[lv])] -= 1
+    while sum(quota.values()) < limit:
+        lv = max((lv for lv in by if quota[lv] < len(by[lv])), key=lambda lv: len(by[lv]) - quota[lv])
+        quota[lv] += 1
+    keep = {id(t) for lv, ts in by.items() for t in ts[:quota[lv]]}
+    return [t for t in tasks if id(t) in keep]
 
 
 def resolve_suite_path(name: str | Path | None) -> Path:
