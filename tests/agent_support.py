@@ -7,6 +7,7 @@ model and no result of it is ever reported as one.
 from __future__ import annotations
 
 import re
+import sqlite3
 import subprocess
 import tempfile
 from pathlib import Path
@@ -48,3 +49,12 @@ def is_feedback(request: dict[str, Any]) -> bool:
 def drop_globl(asm: str) -> str:
     """The classic first-try mistake: the function symbol is not exported."""
     return "\n".join(l for l in asm.splitlines() if not l.strip().startswith(".globl")) + "\n"
+
+
+def attempts_recorded(run_dir: Path) -> int:
+    """Attempts committed in a run directory so far (0 while it has no database)."""
+    try:
+        with sqlite3.connect(run_dir / "run.sqlite") as db:
+            return db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
+    except sqlite3.Error:
+        return 0

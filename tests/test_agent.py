@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 
-from agent_support import drop_globl, fenced, ir_of, is_feedback, last_user, llc_asm
+from agent_support import attempts_recorded, drop_globl, fenced, ir_of, is_feedback, last_user, llc_asm
 from neucomback.agent.prompts import Prompt
 from neucomback.agent.runner import run_tasks
 from neucomback.agent.workflow import AgentConfig
@@ -203,12 +203,7 @@ def test_level2_optimization_round_gets_measured_timing(suite, evaluator, tmp_pa
     assert store.attempt("l2_saxpy_f64", 1)["kind"] == "opt"
 
 
-def _attempts(run_dir: Path) -> int:
-    try:
-        with sqlite3.connect(run_dir / "run.sqlite") as db:
-            return db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
-    except sqlite3.Error:
-        return 0
+_attempts = attempts_recorded
 
 
 def test_resume_after_sigkill_repeats_nothing(tmp_path) -> None:

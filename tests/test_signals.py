@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,18 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from agent_support import drop_globl, fenced, ir_of, is_feedback, llc_asm
+from agent_support import attempts_recorded, drop_globl, fenced, ir_of, is_feedback, llc_asm
 from neucomback.models.mockserver import MockServer, Response
 
 EXE = str(Path(sys.executable).parent / "neucomback")
 
 
-def _attempts(run_dir: Path) -> int:
-    try:
-        with sqlite3.connect(run_dir / "run.sqlite") as db:
-            return db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
-    except sqlite3.Error:
-        return 0
+_attempts = attempts_recorded
 
 
 def _group_alive(pgid: int) -> bool:
