@@ -178,3 +178,30 @@ def test_bench_and_baseline_take_task_and_tag_selections(tmp_path) -> None:  # t
     assert b.returncode == 0 and len(json.loads(b.stdout)["results"]) == 2
     bad = ncb("baseline", "--task", "l1_no_such_task", "--json")
     assert bad.returncode == 2 and "unknown task" in bad.stderr
+
+
+def test_assign_splits_needs_a_suite_and_dry_run_writes_nothing(tmp_path, suite) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    assert ncb("suite", "assign-splits").returncode == 2  # no default suite: it rewrites task.toml files
+    root = tmp_path / "s"
+    for tid in ("l1_gcd_u32", "l1_sum_i32", "l1_isqrt_u64"):
+        shutil.copytree(suite.get(tid).path, root / tid)
+    toml = root / "l1_gcd_u32" / "task.toml"
+    now = suite.get("l1_gcd_u32").split
+    toml.write_text(toml.read_text().replace(f'split = "{now}"', f'split = "{"test" if now != "test" else "valid"}"'))
+    before = {p: p.read_text() for p in root.rglob("task.toml")}
+    r = ncb("suite", "assign-splits", "--suite", str(root), "--dry-run")
+    assert r.returncode == 0 and "would change" in r.stdout and "l1_gcd_u32" in r.stdout
+    assert {p: p.read_text() for p in root.rglob("task.toml")} == before
+
+
+def test_compare_warns_when_the_runs_cover_different_tasks(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert ncb("bench", "--model", "llc:O3", "--task", "l1_gcd_u32", "--run-dir", str(a), "--json").returncode == 0
+    assert ncb("bench", "--model", "llc:O0", "--task", "l1_gcd_u32", "--task", "l1_sum_i32", "--run-dir", str(b),
+               "--json").returncode == 0
+    r = ncb("compare", str(a), str(b))
+    assert r.returncode == 0 and "cover different tasks" in r.stderr
+    same = ncb("compare", str(a), str(a))
+    assert "different tasks" not in same.stderr

@@ -61,6 +61,12 @@ def compare(
     if len(run_dirs) < 2:
         fail("compare needs at least two run directories")
     cmp, doc = write_comparison(run_dirs, html, markdown)
+    sets = [{t.task_id for t in r.tasks} for r in cmp.runs]
+    if any(s != sets[0] for s in sets[1:]):  # metrics over different tasks are not comparable
+        only = [f"{n}: {len(s - sets[0])} task(s) not in {cmp.names[0]}, {len(sets[0] - s)} missing"
+                for n, s in zip(cmp.names[1:], sets[1:]) if s != sets[0]]
+        err_console.print(f"warning: the runs cover different tasks ({'; '.join(only)}); metrics are over "
+                          "different sets", highlight=False, markup=False)
     if json_out:
         print_json(doc)
         return

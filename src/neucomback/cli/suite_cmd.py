@@ -79,8 +79,10 @@ def show(
 
 @suite_app.command("assign-splits")
 @handle_errors
-def assign(suite: str = typer.Option("builtin", "--suite", "-s"),
-           seed: int = typer.Option(20251101, "--seed")) -> None:
+def assign(suite: str = typer.Option(..., "--suite", "-s", help="The suite to rewrite (no default: this edits "
+                                                                  "every task.toml in it)."),
+           seed: int = typer.Option(20251101, "--seed"),
+           dry_run: bool = typer.Option(False, "--dry-run", help="Print what would change; write nothing.")) -> None:
     """(Re)assign the fixed 60/20/20 train/valid/test splits per level and record them in task.toml."""
     from ..suite import load_suite
     from ..suite.loader import assign_splits, write_split
@@ -88,9 +90,16 @@ def assign(suite: str = typer.Option("builtin", "--suite", "-s"),
     s = load_suite(suite)
     for level in (1, 2):
         tasks = s.select(level=level)
+        changed = 0
         for tid, split in assign_splits([t.id for t in tasks], seed).items():
-            write_split(s.get(tid), split)
-        console.print(f"level {level}: {len(tasks)} tasks assigned")
+            if s.get(tid).split != split:
+                changed += 1
+                if dry_run:
+                    console.print(f"{tid}: {s.get(tid).split} -> {split}", highlight=False)
+            if not dry_run:
+                write_split(s.get(tid), split)
+        console.print(f"level {level}: {len(tasks)} tasks, {changed} split(s) "
+                      f"{'would change' if dry_run else 'changed'}", highlight=False)
 
 
 @suite_app.command("import-neucomback")
