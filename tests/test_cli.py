@@ -205,3 +205,17 @@ def test_compare_warns_when_the_runs_cover_different_tasks(tmp_path) -> None:  #
     assert r.returncode == 0 and "cover different tasks" in r.stderr
     same = ncb("compare", str(a), str(a))
     assert "different tasks" not in same.stderr
+
+
+def test_model_base_url_and_log_dir_come_from_the_environment(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    env = {**os.environ, "NEUCOMBACK_MODEL": "llc:O3", "NEUCOMBACK_LOG_DIR": str(tmp_path / "logs")}
+    r = subprocess.run([EXE, "bench", "--task", "l1_gcd_u32", "--json", "--max-connections", "2", "--max-retries", "0"],
+                       capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["model"] == "llc:O3" and Path(summary["run_dir"]).parent == tmp_path / "logs"
+    flag = subprocess.run([EXE, "bench", "--model", "llc:O0", "--task", "l1_gcd_u32", "--json"],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert flag.returncode == 0 and json.loads(flag.stdout)["model"] == "llc:O0"  # the flag wins

@@ -9,7 +9,8 @@ from typing import Any, Optional
 import typer
 from rich.markup import escape
 
-from .common import EXIT_ERROR, ShuffleOpt, TagOpt, TaskOpt, console, err_console, fail, handle_errors, print_json
+from .common import (EXIT_ERROR, ShuffleOpt, TagOpt, TaskOpt, console, err_console, fail, handle_errors, log_dir,
+                     print_json)
 
 NO_MODEL_HELP = """no --model given. Name a model as provider:model, for example:
   --model llc:O3                         the reference compiler (no model needed; a baseline)
@@ -21,7 +22,8 @@ NO_MODEL_HELP = """no --model given. Name a model as provider:model, for example
 
 
 def bench(
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="provider:model, e.g. openai:gpt-4o or llc:O3."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", envvar="NEUCOMBACK_MODEL",
+                                        help="provider:model, e.g. openai:gpt-4o or llc:O3."),
     suite: str = typer.Option("builtin", "--suite", "-s"),
     split: Optional[str] = typer.Option(None, "--split", help="train, valid, test or all (default: test; all "
                                         "when --task names the tasks)."),
@@ -35,10 +37,13 @@ def bench(
     top_p: float = typer.Option(1.0, "--top-p", min=0.0, max=1.0),
     debug_rounds: int = typer.Option(3, "--debug-rounds", "-D", min=0),
     opt_rounds: int = typer.Option(0, "--opt-rounds", "-O", min=0),
-    run_dir: Optional[Path] = typer.Option(None, "--run-dir", help="Default: runs/<model>-<target>-<split>."),
+    run_dir: Optional[Path] = typer.Option(None, "--run-dir",
+                                           help="Default: $NEUCOMBACK_LOG_DIR (or runs)/<model>-<target>-<split>."),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Verification worker processes."),
-    concurrency: int = typer.Option(8, "--concurrency", min=1, help="Model calls in flight."),
-    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
+    concurrency: int = typer.Option(8, "--max-connections", "--concurrency", min=1, help="Model calls in flight."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", envvar="NEUCOMBACK_BASE_URL",
+                                           help="OpenAI-compatible endpoint."),
+    max_retries: int = typer.Option(4, "--max-retries", min=0, help="Retries of a failed model request."),
     api_key_env: Optional[str] = typer.Option(None, "--api-key-env", help="Env var holding the API key."),
     temperature: float = typer.Option(0.0, "--temperature"),
     max_tokens: int = typer.Option(8192, "--max-tokens"),
@@ -84,7 +89,7 @@ def _bench(**a: Any) -> None:
     cfg = AgentConfig(a["debug_rounds"], a["opt_rounds"],
                       GenParams(temperature=a["temperature"], max_tokens=a["max_tokens"], top_p=a["top_p"],
                                 seed=a["seed"]))
-    run_dir = a["run_dir"] or Path("runs") / _slug(f"{a['model']}-{target.name}-{a['split']}")
+    run_dir = a["run_dir"] or log_dir() / _slug(f"{a['model']}-{target.name}-{a['split']}")
     config = {"command": "bench", "model": a["model"], "suite": str(suite.root), "split": a["split"],
               "level": a["level"], "limit": a["limit"], "tasks": sorted(t.id for t in tasks),
               "target": target.name, "debug_rounds": a["debug_rounds"],

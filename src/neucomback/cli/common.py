@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from pathlib import Path
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -26,6 +28,11 @@ EXIT_OK, EXIT_WRONG, EXIT_ERROR = 0, 1, 2
 TaskOpt = typer.Option(None, "--task", help="Only this task id (repeatable).")
 TagOpt = typer.Option(None, "--tag", help="Only tasks with this tag (repeatable: any of them).")
 ShuffleOpt = typer.Option(False, "--shuffle", help="Shuffle the selection (with --seed) before --limit.")
+
+
+def log_dir() -> Path:
+    """Where runs go without --run-dir: $NEUCOMBACK_LOG_DIR, else ./runs."""
+    return Path(os.environ.get("NEUCOMBACK_LOG_DIR") or "runs")
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> None:

@@ -10,11 +10,12 @@ import typer
 from rich.table import Table
 
 from .bench_cmd import _slug, require_model
-from .common import EXIT_ERROR, TagOpt, TaskOpt, console, err_console, fail, handle_errors, print_json
+from .common import EXIT_ERROR, TagOpt, TaskOpt, console, err_console, fail, handle_errors, log_dir, print_json
 
 
 def evolve(
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="provider:model, e.g. openai:gpt-4o."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", envvar="NEUCOMBACK_MODEL",
+                                        help="provider:model, e.g. openai:gpt-4o."),
     suite: str = typer.Option("builtin", "--suite", "-s", help="`builtin` or a suite directory with splits."),
     target_name: str = typer.Option("x86_64", "--target", "-T"),
     level: Optional[int] = typer.Option(None, "--level", help="Only tasks of this level (1 or 2)."),
@@ -24,13 +25,16 @@ def evolve(
     batch_size: int = typer.Option(8, "--batch-size", "-B", min=1, help="Train tasks per evolution step."),
     debug_rounds: int = typer.Option(3, "--debug-rounds", "-D", min=0),
     opt_rounds: int = typer.Option(0, "--opt-rounds", "-O", min=0),
-    run_dir: Optional[Path] = typer.Option(None, "--run-dir", help="Default: runs/evolve-<model>-<target>."),
+    run_dir: Optional[Path] = typer.Option(None, "--run-dir",
+                                           help="Default: $NEUCOMBACK_LOG_DIR (or runs)/evolve-<model>-<target>."),
     seed: int = typer.Option(0, "--seed", help="Seeds the per-epoch shuffle of the train split."),
     budget_usd: Optional[float] = typer.Option(None, "--budget-usd", help="Stop cleanly at a step boundary once spent."),
-    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", envvar="NEUCOMBACK_BASE_URL",
+                                           help="OpenAI-compatible endpoint."),
+    max_retries: int = typer.Option(4, "--max-retries", min=0, help="Retries of a failed model request."),
     api_key_env: Optional[str] = typer.Option(None, "--api-key-env", help="Env var holding the API key."),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Verification worker processes."),
-    concurrency: int = typer.Option(8, "--concurrency", min=1, help="Model calls in flight."),
+    concurrency: int = typer.Option(8, "--max-connections", "--concurrency", min=1, help="Model calls in flight."),
     temperature: float = typer.Option(0.0, "--temperature"),
     max_tokens: int = typer.Option(8192, "--max-tokens"),
     timeout: float = typer.Option(600.0, "--timeout", help="Seconds per model request."),
@@ -57,7 +61,7 @@ def _evolve(**a: Any) -> None:
 
     settings, splits, target = _plan(a)
     provider = make_model(a)  # a bad --model fails before anything is created on disk
-    run_dir = a["run_dir"] or Path("runs") / _slug(f"evolve-{a['model']}-{target.name}")
+    run_dir = a["run_dir"] or log_dir() / _slug(f"evolve-{a['model']}-{target.name}")
     state, resumed = EvolveState.open(run_dir, settings.config(splits.ids()), RESUME_KEYS)
     say = (lambda m: None) if a["json_out"] else (  # plain text: model names like openai:x: are no emoji
         lambda m: err_console.print(m, highlight=False, markup=False, emoji=False))

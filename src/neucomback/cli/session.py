@@ -44,6 +44,7 @@ def make_model(a: dict[str, Any]) -> Provider:
 
     provider = make_provider(a["model"], base_url=a.get("base_url"), api_key_env=a.get("api_key_env"),
                              timeout_s=a.get("timeout", 600.0), concurrency=a.get("concurrency", 8),
+                             max_retries=a.get("max_retries", 4),
                              prices_path=a.get("prices"))
     if a.get("no_cache") or a["model"].startswith("llc:"):
         return provider
