@@ -268,7 +268,7 @@ def test_budget_stops_cleanly_and_a_larger_budget_resumes(mini_suite: Path, tmp_
     env = _fresh_cache(tmp_path)
     run_dir = tmp_path / "run"
     tutor = Tutor()
-    with MockServer(tutor) as srv:
+    with MockServer(tutor, models=["gpt-4o"]) as srv:
         base = evolve_cmd(mini_suite, srv.base_url, run_dir, "--epochs", "1", "--batch-size", "4")
         base[base.index("openai:mock")] = "openai:gpt-4o"  # a priced name, so calls cost something
         stopped = run([*base, "--budget-usd", "0.01", "--json"], env)

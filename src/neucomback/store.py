@@ -206,5 +206,17 @@ class RunStore:
         atomic_write_json(d / f"round-{rnd}.verdict.json", verdict)
 
 
+def sample_key(task_id: str, epoch: int) -> str:
+    """The key of one sample of a task (epoch 1, 2, ...): the task id for epoch 1, so that a
+    run with one epoch is keyed by task ids, and `task@K` for the others."""
+    return task_id if epoch <= 1 else f"{task_id}@{epoch}"
+
+
+def task_of(key: str) -> tuple[str, int]:
+    """(task id, epoch) of a sample key; inverse of sample_key."""
+    base, at, k = key.rpartition("@")
+    return (base, int(k)) if at and k.isdigit() and base else (key, 1)
+
+
 def _safe(task_id: str) -> str:
-    return "".join(c if c.isalnum() or c in "._-" else "_" for c in task_id)
+    return "".join(c if c.isalnum() or c in "._-@" else "_" for c in task_id)

@@ -20,7 +20,7 @@ from typing import Any
 from ..harness.verdict import Stage, Verdict
 from ..models.accounting import Budget
 from ..models.base import GenParams, Message, Provider, Reply
-from ..store import RunStore
+from ..store import RunStore, sample_key, task_of
 from ..suite.task import Task
 from ..targets import Target
 from .extract import Extraction, extract_asm
@@ -78,6 +78,11 @@ class TaskResult:
     scripted: bool = False
     failure_stage: str | None = None
     error: str = ""
+    task: str = ""                    # the task's id (task_id is the sample's key: `task@K` for epoch K > 1)
+    epoch: int = 1
+
+    def __post_init__(self) -> None:
+        self.task = self.task or task_of(self.task_id)[0]
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -119,14 +124,15 @@ class TaskSolver:
         self.provider, self.verify, self.store = provider, verify, store
         self.prompt, self.cfg, self.budget = prompt, cfg, budget
 
-    async def _round(self, task: Task, target: Target, idx: int, kind: str, messages: list[Message]) -> Round:
-        rec = self.store.attempt(task.id, idx)
+    async def _round(self, task: Task, target: Target, idx: int, kind: str, messages: list[Message],
+                     key: str, params: GenParams) -> Round:
+        rec = self.store.attempt(key, idx)
         if rec is not None:  # replay: resume without a model call or a re-verification
             return Round(idx, rec["kind"], Reply.from_json(rec["reply"]), Extraction(**rec["extraction"]),
                          Verdict.from_json(rec["verdict"]))
         if self.budget is not None:
             self.budget.check()
-        reply = await self.provider.generate(messages, self.cfg.params)
+        reply = await self.provider.generate(messages, params)
         if self.budget is not None:
             self.budget.charge(reply)
         ext = extract_asm(reply.text, task.function)
@@ -134,18 +140,21 @@ class TaskSolver:
             verdict = no_asm_verdict(task, target, ext, reply)
         else:
             verdict = await self.verify(task, target.name, ext.asm, task.level == 2)
-        self.store.record_attempt(task.id, idx, kind, messages, reply.to_json(), ext.asm, asdict(ext),
+        self.store.record_attempt(key, idx, kind, messages, reply.to_json(), ext.asm, asdict(ext),
                                   verdict.to_json())
         return Round(idx, kind, reply, ext, verdict)
 
-    async def solve(self, task: Task, target: Target, ir: str) -> TaskResult:
-        """Run all rounds for a task; ModelErrors (budget, auth, ...) propagate to the caller."""
-        res = TaskResult(task.id, task.level, list(task.tags), scripted=bool(getattr(self.provider, "scripted", False)))
+    async def solve(self, task: Task, target: Target, ir: str, epoch: int = 1) -> TaskResult:
+        """Run all rounds for one sample (epoch) of a task, recorded under
+        `sample_key(task.id, epoch)`; ModelErrors (budget, auth, ...) propagate to the caller."""
+        key, params = sample_key(task.id, epoch), self.cfg.params.for_sample(epoch - 1)
+        res = TaskResult(key, task.level, list(task.tags), scripted=bool(getattr(self.provider, "scripted", False)),
+                         task=task.id, epoch=epoch)
         messages = self.prompt.first_messages(target, task.function, ir)
         idx, kind, debug_left, opt_left = 0, "first", self.cfg.debug_rounds, self.cfg.opt_rounds
         best: Round | None = None
         while True:
-            r = await self._round(task, target, idx, kind, messages)
+            r = await self._round(task, target, idx, kind, messages, key, params)
             self._account(res, r)
             v = r.verdict
             if v.infrastructure_failure:

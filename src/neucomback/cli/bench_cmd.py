@@ -9,8 +9,8 @@ from typing import Any, Optional
 import typer
 from rich.markup import escape
 
-from .common import (EXIT_ERROR, ShuffleOpt, TagOpt, TaskOpt, console, err_console, fail, handle_errors, log_dir,
-                     print_json)
+from .common import (EXIT_ERROR, ModelOptionOpt, NoCheckOpt, RpmOpt, ShuffleOpt, TagOpt, TaskOpt, console,
+                     err_console, fail, handle_errors, log_dir, print_json)
 
 NO_MODEL_HELP = """no --model given. Name a model as provider:model, for example:
   --model llc:O3                         the reference compiler (no model needed; a baseline)
@@ -35,6 +35,8 @@ def bench(
     shuffle: bool = ShuffleOpt,
     seed: Optional[int] = typer.Option(None, "--seed", help="Seeds --shuffle and is sent as the sampling seed."),
     top_p: float = typer.Option(1.0, "--top-p", min=0.0, max=1.0),
+    epochs: int = typer.Option(1, "--epochs", min=1, help="Independent samples of every task; reports pass@k "
+                               "for k <= epochs (unbiased estimator). More epochs resume a finished run."),
     debug_rounds: int = typer.Option(3, "--debug-rounds", "-D", min=0),
     opt_rounds: int = typer.Option(0, "--opt-rounds", "-O", min=0),
     run_dir: Optional[Path] = typer.Option(None, "--run-dir",
@@ -44,6 +46,9 @@ def bench(
     base_url: Optional[str] = typer.Option(None, "--base-url", envvar="NEUCOMBACK_BASE_URL",
                                            help="OpenAI-compatible endpoint."),
     max_retries: int = typer.Option(4, "--max-retries", min=0, help="Retries of a failed model request."),
+    model_option: Optional[list[str]] = ModelOptionOpt,
+    rpm: Optional[float] = RpmOpt,
+    no_check: bool = NoCheckOpt,
     api_key_env: Optional[str] = typer.Option(None, "--api-key-env", help="Env var holding the API key."),
     temperature: float = typer.Option(0.0, "--temperature"),
     max_tokens: int = typer.Option(8192, "--max-tokens"),
@@ -73,6 +78,7 @@ def _bench(**a: Any) -> None:
     from ..agent.prompts import Prompt
     from ..agent.workflow import AgentConfig
     from ..models.base import GenParams
+    from ..models.registry import parse_model_options
     from ..suite import load_suite
     from ..targets import get_target
     from .session import make_model, open_session, run_session
@@ -92,19 +98,22 @@ def _bench(**a: Any) -> None:
     run_dir = a["run_dir"] or log_dir() / _slug(f"{a['model']}-{target.name}-{a['split']}")
     config = {"command": "bench", "model": a["model"], "suite": str(suite.root), "split": a["split"],
               "level": a["level"], "limit": a["limit"], "tasks": sorted(t.id for t in tasks),
-              "target": target.name, "debug_rounds": a["debug_rounds"],
+              "target": target.name, "epochs": a["epochs"], "debug_rounds": a["debug_rounds"],
               "opt_rounds": a["opt_rounds"], "params": cfg.params.to_json(), "base_url": a["base_url"],
               "prompt": prompt.name, "prompt_sha": hashlib.sha256(prompt.to_toml().encode()).hexdigest()[:16],
-              "jobs": a["jobs"], "concurrency": a["concurrency"], "budget_usd": a["budget_usd"]}
+              "model_options": parse_model_options(a["model_option"]) or None, "jobs": a["jobs"],
+              "concurrency": a["concurrency"], "rpm": a["rpm"], "budget_usd": a["budget_usd"]}
     session = open_session(run_dir, config, a, provider)
     stop_code = EXIT_ERROR
     try:
-        outcome = run_session(session, tasks, target, prompt, cfg, quiet=a["json_out"])
+        outcome = run_session(session, tasks, target, prompt, cfg, quiet=a["json_out"], epochs=a["epochs"])
     except KeyboardInterrupt as e:  # what is recorded stays; the summary says the run is incomplete
         from ..agent.runner import RunOutcome
 
         stop_code = getattr(e, "exit_code", 130)
-        wanted = {t.id for t in tasks}
+        from ..store import sample_key
+
+        wanted = {sample_key(t.id, e) for t in tasks for e in range(1, a["epochs"] + 1)}
         outcome = RunOutcome([r for r in session.store.results() if r["task_id"] in wanted],
                              f"interrupted ({'SIGTERM' if stop_code == 143 else 'SIGINT'})")
     from ..report.metrics import summarize
@@ -112,7 +121,7 @@ def _bench(**a: Any) -> None:
 
     summary = summarize(outcome.results)
     summary.update(model=a["model"], target=target.name, split=a["split"], run_dir=str(run_dir),
-                   stopped=outcome.stopped, complete=not outcome.stopped and len(outcome.results) == len(tasks))
+                   stopped=outcome.stopped, complete=not outcome.stopped and len(outcome.results) == len(tasks) * a["epochs"])
     session.store.set_meta("summary", summary)
     from ..cache import atomic_write_json
 

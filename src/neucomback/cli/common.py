@@ -29,6 +29,14 @@ TaskOpt = typer.Option(None, "--task", help="Only this task id (repeatable).")
 TagOpt = typer.Option(None, "--tag", help="Only tasks with this tag (repeatable: any of them).")
 ShuffleOpt = typer.Option(False, "--shuffle", help="Shuffle the selection (with --seed) before --limit.")
 
+# Talking to a model service, the same on bench and evolve
+ModelOptionOpt = typer.Option(None, "--model-option", "-M", metavar="KEY=VALUE",
+                              help="Extra request field for the service, e.g. -M top_k=20 (value parsed as JSON "
+                                   "when it can be; repeatable).")
+RpmOpt = typer.Option(None, "--rpm", min=0.001, help="At most this many requests per minute (retries included).")
+NoCheckOpt = typer.Option(False, "--no-check", help="Skip the request that checks server, key and model before "
+                                                    "the run starts.")
+
 
 def log_dir() -> Path:
     """Where runs go without --run-dir: $NEUCOMBACK_LOG_DIR, else ./runs."""

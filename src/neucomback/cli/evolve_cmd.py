@@ -10,7 +10,8 @@ import typer
 from rich.table import Table
 
 from .bench_cmd import _slug, require_model
-from .common import EXIT_ERROR, TagOpt, TaskOpt, console, err_console, fail, handle_errors, log_dir, print_json
+from .common import (EXIT_ERROR, ModelOptionOpt, NoCheckOpt, RpmOpt, TagOpt, TaskOpt, console, err_console, fail,
+                     handle_errors, log_dir, print_json)
 
 
 def evolve(
@@ -21,6 +22,11 @@ def evolve(
     level: Optional[int] = typer.Option(None, "--level", help="Only tasks of this level (1 or 2)."),
     task: Optional[list[str]] = TaskOpt,
     tag: Optional[list[str]] = TagOpt,
+    analysis_model: Optional[str] = typer.Option(None, "--analysis-model",
+                                                 help="provider:model for analysing traces, merging and reviewing "
+                                                      "guidelines (default: --model)."),
+    analysis_base_url: Optional[str] = typer.Option(None, "--analysis-base-url",
+                                                    help="Endpoint of --analysis-model (default: --base-url)."),
     epochs: int = typer.Option(1, "--epochs", "-E", min=1, help="Passes over the train split."),
     batch_size: int = typer.Option(8, "--batch-size", "-B", min=1, help="Train tasks per evolution step."),
     debug_rounds: int = typer.Option(3, "--debug-rounds", "-D", min=0),
@@ -32,6 +38,9 @@ def evolve(
     base_url: Optional[str] = typer.Option(None, "--base-url", envvar="NEUCOMBACK_BASE_URL",
                                            help="OpenAI-compatible endpoint."),
     max_retries: int = typer.Option(4, "--max-retries", min=0, help="Retries of a failed model request."),
+    model_option: Optional[list[str]] = ModelOptionOpt,
+    rpm: Optional[float] = RpmOpt,
+    no_check: bool = NoCheckOpt,
     api_key_env: Optional[str] = typer.Option(None, "--api-key-env", help="Env var holding the API key."),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Verification worker processes."),
     concurrency: int = typer.Option(8, "--max-connections", "--concurrency", min=1, help="Model calls in flight."),
@@ -61,20 +70,24 @@ def _evolve(**a: Any) -> None:
 
     settings, splits, target = _plan(a)
     provider = make_model(a)  # a bad --model fails before anything is created on disk
+    analyst = None
+    if a["analysis_model"]:
+        a["analysis_base_url"] = a["analysis_base_url"] or a["base_url"]
+        analyst = make_model(a, "analysis_model", "analysis_base_url")
     run_dir = a["run_dir"] or log_dir() / _slug(f"evolve-{a['model']}-{target.name}")
     state, resumed = EvolveState.open(run_dir, settings.config(splits.ids()), RESUME_KEYS)
     say = (lambda m: None) if a["json_out"] else (  # plain text: model names like openai:x: are no emoji
         lambda m: err_console.print(m, highlight=False, markup=False, emoji=False))
     if resumed:
         say(f"resuming {run_dir}: {len(state.data['steps'])} step(s) already finished")
-    if getattr(provider, "scripted", False):
+    if getattr(provider, "scripted", False) or getattr(analyst, "scripted", False):
         say("SCRIPTED replies: these results are not a model's output.")
     if a["unsafe"]:
         say("warning: running model code WITHOUT a sandbox")
     limit = a["budget_usd"]
     budget = Budget(None if limit is None else max(limit - state.spent_usd, 0.0))
     with VerifierPool(a["jobs"], unsafe=a["unsafe"]) as pool:
-        env = EvolveEnv(provider, pool.verify, budget, a["concurrency"], say)
+        env = EvolveEnv(provider, pool.verify, budget, a["concurrency"], say, analyst)
         doc = asyncio.run(Evolver(settings, splits, target, env, run_dir, state).run(a["final_test"]))
     if a["json_out"]:
         print_json(doc)
@@ -104,7 +117,8 @@ def _plan(a: dict[str, Any]) -> tuple[Any, Any, Any]:
     settings = EvolveSettings(model=a["model"], suite=str(suite.root.resolve()), target=target.name,
                               epochs=a["epochs"], batch_size=a["batch_size"], debug_rounds=a["debug_rounds"],
                               opt_rounds=a["opt_rounds"], seed=a["seed"], base_url=a["base_url"], level=a["level"],
-                              params=GenParams(temperature=a["temperature"], max_tokens=a["max_tokens"]))
+                              params=GenParams(temperature=a["temperature"], max_tokens=a["max_tokens"]),
+                              analysis_model=a["analysis_model"])
     settings.check()
     return settings, splits, target
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from ..errors import UsageError
-from .common import (EXIT_ERROR, EXIT_OK, EXIT_WRONG, ShuffleOpt, TagOpt, TaskOpt, console, handle_errors,
+from .common import (EXIT_ERROR, EXIT_OK, EXIT_WRONG, ShuffleOpt, TagOpt, TaskOpt, console, fail, handle_errors,
                      print_json)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -29,9 +32,23 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+def _main(ctx: typer.Context,
+          version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                        help="Print the version and exit.")) -> None:
-    """Neural compilation workbench: LLVM IR -> assembly by LLMs, verified and timed against clang -O3."""
+    """Neural compilation workbench: LLVM IR -> assembly by LLMs, verified and timed against clang -O3.
+
+    Defaults for any option can come from neucomback.toml (or [tool.neucomback] in pyproject.toml)
+    and from a .env file; flags win (see docs/configuration.md)."""
+    from ..errors import NeuComBackError
+    from .defaults import default_map, find_config, load_dotenv_file
+
+    try:
+        load_dotenv_file(Path.cwd())  # before the subcommand reads its environment variables
+        found = find_config(Path.cwd())
+        if found is not None:
+            ctx.default_map = default_map(ctx.command, found[1], found[0])  # type: ignore[arg-type]
+    except NeuComBackError as e:
+        fail(str(e))
 
 
 from .suite_cmd import suite_app  # noqa: E402
@@ -51,6 +68,35 @@ from .report_cmd import compare, report, runs_app  # noqa: E402
 app.command()(report)
 app.command()(compare)
 app.add_typer(runs_app, name="runs")
+
+@app.command()
+@handle_errors
+def models(
+    provider: str = typer.Option("openai", "--provider", "-p", help="openai (any OpenAI-compatible server) or "
+                                 "anthropic."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", envvar="NEUCOMBACK_BASE_URL",
+                                           help="The server, e.g. http://localhost:8000/v1."),
+    api_key_env: Optional[str] = typer.Option(None, "--api-key-env", help="Env var holding the API key."),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """List the models a server offers (the names to use as --model PROVIDER:NAME)."""
+    import asyncio
+
+    from ..models.preflight import service_of
+    from ..models.registry import make_provider
+
+    if provider not in ("openai", "anthropic"):
+        raise UsageError(f"--provider is openai or anthropic, not {provider!r}")
+    service = service_of(make_provider(f"{provider}:-", base_url=base_url, api_key_env=api_key_env))
+    names = sorted(asyncio.run(service.list_models()))
+    if json_out:
+        print_json({"provider": provider, "base_url": service.where, "models": names})
+        raise typer.Exit(EXIT_OK)
+    console.print(f"{len(names)} model(s) at {service.where}:", highlight=False, markup=False)
+    for n in names:
+        console.print(f"  {provider}:{n}", highlight=False, markup=False)
+    raise typer.Exit(EXIT_OK)
+
 
 SuiteOpt = typer.Option("builtin", "--suite", "-s", help="`builtin` or a suite directory.")
 UnsafeOpt = typer.Option(False, "--unsafe-no-sandbox", help="Run model code without bubblewrap (dangerous).")
@@ -93,6 +139,8 @@ def _read_asm(path: Path) -> bytes:
     from ..errors import UsageError
     from ..harness.evaluate import MAX_ASM_BYTES
 
+    if str(path) == "-":
+        return sys.stdin.buffer.read(MAX_ASM_BYTES + 1)
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
     with path.open("rb") as f:
@@ -102,7 +150,7 @@ def _read_asm(path: Path) -> bytes:
 @app.command()
 @handle_errors
 def verify(
-    file: Path = typer.Argument(..., help="Candidate assembly (.s)."),
+    file: Path = typer.Argument(..., help="Candidate assembly (.s), or - for standard input."),
     task_id: str = typer.Option(..., "--task", "-t", help="Task id (see `neucomback suite list`)."),
     target_name: str = typer.Option("x86_64", "--target", "-T", help="x86_64, aarch64 or riscv64."),
     suite: str = SuiteOpt,
@@ -121,7 +169,11 @@ def verify(
     data = _read_asm(file)
     if unsafe:
         console.print("[bold yellow]warning:[/] running model code WITHOUT a sandbox", style="yellow")
-    verdict = Evaluator(unsafe=unsafe, callgrind=callgrind).verify(task, target, data, timing=not no_timing)
+    evaluator = Evaluator(unsafe=unsafe, callgrind=callgrind)
+    timed = task.level == 2 and not no_timing and target.native
+    with _spinner(f"verifying {task.id} on {target.name}" + (", then timing it against clang -O3" if timed else ""),
+                  quiet=json_out):
+        verdict = evaluator.verify(task, target, data, timing=not no_timing)
     if json_out:
         print_json(verdict.to_json())
     else:
@@ -129,6 +181,18 @@ def verify(
     if verdict.infrastructure_failure:
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_OK if verdict.correct else EXIT_WRONG)
+
+
+@contextmanager
+def _spinner(text: str, quiet: bool) -> Iterator[None]:
+    """A spinner on stderr while `text` is going on (only on a terminal: logs stay clean)."""
+    from .common import err_console
+
+    if quiet or not sys.stderr.isatty():
+        yield
+        return
+    with err_console.status(text):
+        yield
 
 
 def _print_verdict(v) -> None:  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from ..agent.runner import RunOutcome, run_tasks
 from ..agent.workflow import AgentConfig
 from ..harness.pool import VerifierPool
 from ..models.accounting import Budget
-from ..models.base import Provider
+from ..models.base import ModelUnavailableError, Provider
 from ..report.provenance import record_provenance
 from ..store import RunStore
 from ..suite.task import Task
@@ -23,7 +23,7 @@ from .common import console
 from .progress import progress_bar
 
 RESUME_KEYS = ["command", "model", "suite", "split", "level", "limit", "tasks", "target", "debug_rounds",
-               "opt_rounds", "params", "prompt_sha"]
+               "opt_rounds", "params", "model_options", "prompt_sha"]
 
 
 @dataclass
@@ -36,17 +36,28 @@ class Session:
     unsafe: bool
 
 
-def make_model(a: dict[str, Any]) -> Provider:
-    """The provider for --model, behind the response cache unless --no-cache (llc is never cached)."""
+def make_model(a: dict[str, Any], spec_key: str = "model", url_key: str = "base_url") -> Provider:
+    """The provider for --model (or another role's option), behind the response cache unless
+    --no-cache (llc is never cached). Unless --no-check, one cheap request first checks that
+    the service is reachable, takes the key and offers the model, so that a wrong URL, key or
+    model name is a one-line error before a run directory exists."""
     from ..cache import cache_root
     from ..models.cache import CachedProvider, ResponseCache
-    from ..models.registry import make_provider
+    from ..models.preflight import SKIP_HINT, check_service
+    from ..models.registry import make_provider, parse_model_options
 
-    provider = make_provider(a["model"], base_url=a.get("base_url"), api_key_env=a.get("api_key_env"),
+    spec = a[spec_key]
+    provider = make_provider(spec, base_url=a.get(url_key), api_key_env=a.get("api_key_env"),
                              timeout_s=a.get("timeout", 600.0), concurrency=a.get("concurrency", 8),
-                             max_retries=a.get("max_retries", 4),
-                             prices_path=a.get("prices"))
-    if a.get("no_cache") or a["model"].startswith("llc:"):
+                             max_retries=a.get("max_retries", 4), prices_path=a.get("prices"),
+                             options=parse_model_options(a.get("model_option")), rpm=a.get("rpm"))
+    if not a.get("no_check"):
+        try:
+            asyncio.run(check_service(provider))
+        except ModelUnavailableError as e:
+            raise ModelUnavailableError(f"{e}. Is the server running, and is --base-url right? ({SKIP_HINT}, "
+                                        "e.g. when every reply is in the cache)") from None
+    if a.get("no_cache") or spec.startswith("llc:"):
         return provider
     return CachedProvider(provider, ResponseCache(cache_root() / "responses.sqlite"))
 
@@ -70,7 +81,7 @@ def open_session(run_dir: Path, config: dict[str, Any], a: dict[str, Any], provi
 
 
 def run_session(s: Session, tasks: list[Task], target: Target, prompt: Prompt, cfg: AgentConfig,
-                quiet: bool = False, label: str = "") -> RunOutcome:
+                quiet: bool = False, label: str = "", epochs: int = 1) -> RunOutcome:
     """Run the agent over tasks with a progress bar; record spending in the store.
 
     SIGINT or SIGTERM stops the run at once: model calls in flight are cancelled, verifier
@@ -80,9 +91,10 @@ def run_session(s: Session, tasks: list[Task], target: Target, prompt: Prompt, c
     previous = _on_sigterm(_raise_terminated)
     interrupted = False
     try:
-        with progress_bar(label or f"{s.provider.name} on {target.name}", len(tasks), quiet) as advance:
+        with progress_bar(label or f"{s.provider.name} on {target.name}", len(tasks) * epochs, quiet) as advance:
             return asyncio.run(run_tasks(tasks, target, s.provider, pool.verify, s.store, prompt, cfg,
-                                         concurrency=s.concurrency, budget=s.budget, on_done=advance))
+                                         concurrency=s.concurrency, budget=s.budget, on_done=advance,
+                                         epochs=epochs))
     except KeyboardInterrupt:
         interrupted = True
         pool.close(kill=True)

@@ -70,6 +70,7 @@ class EvolveEnv:
     budget: Budget
     concurrency: int = 8
     say: Callable[[str], None] = lambda message: None
+    analysis_provider: Provider | None = None  # analyse/merge/review; None: the compiling model
 
 
 class Evolver:
@@ -81,11 +82,11 @@ class Evolver:
         self.run_dir, self.state = Path(run_dir), state
         cfg = AgentConfig(settings.debug_rounds, settings.opt_rounds, settings.params)
         self.runner = Runner(env.provider, env.verify, target, cfg, env.budget, env.concurrency)
-        self.asker = Asker(env.provider, settings.params, env.budget)
+        self.asker = Asker(env.analysis_provider or env.provider, settings.params, env.budget)
         self.prior_spent = state.spent_usd  # spent by earlier runs of this directory
         self.functions = {t.id: t.function for t in [*splits.train, *splits.valid, *splits.test]}
         self.epochs: list[dict[str, Any]] = []
-        self.scripted = bool(getattr(env.provider, "scripted", False))
+        self.scripted = any(bool(getattr(p, "scripted", False)) for p in (env.provider, env.analysis_provider) if p)
 
     # -- the run ---------------------------------------------------------------------------
     async def run(self, final_test: bool = False) -> dict[str, Any]:

@@ -16,7 +16,7 @@ SECTIONS = ("correctness", "performance")
 # --jobs, --concurrency, --budget-usd, --no-cache, --final-test and --base-url may change
 # (a local server's port is often new after a restart; bench treats it the same way).
 RESUME_KEYS = ["command", "model", "suite", "level", "target", "epochs", "batch_size", "debug_rounds",
-               "opt_rounds", "seed", "params", "tasks"]
+               "opt_rounds", "seed", "params", "tasks", "analysis_model"]
 
 
 class Stopped(Exception):
@@ -38,6 +38,7 @@ class EvolveSettings:
     params: GenParams = GenParams()
     base_url: str | None = None
     level: int | None = None
+    analysis_model: str | None = None  # the model of analyse/merge/review (None: `model`)
 
     def check(self) -> None:
         """Raise UsageError for settings that cannot run."""
@@ -52,7 +53,7 @@ class EvolveSettings:
                 "target": self.target,
                 "epochs": self.epochs, "batch_size": self.batch_size, "debug_rounds": self.debug_rounds,
                 "opt_rounds": self.opt_rounds, "seed": self.seed, "params": self.params.to_json(),
-                "base_url": self.base_url, "tasks": tasks}
+                "base_url": self.base_url, "tasks": tasks, "analysis_model": self.analysis_model}
 
 
 def content_key(prompt: Prompt) -> str:

@@ -11,6 +11,7 @@ GenParams.temperature, top_p and seed have no effect here.
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import time
 from types import ModuleType
@@ -21,7 +22,8 @@ from .accounting import Prices, cost
 from .base import GenParams, Message, Reply
 from .loopstate import PerLoop
 from .openai_provider import resolve_key
-from .retry import RetryPolicy, Transient, classify_sdk_error, with_retries
+from .ratelimit import RateLimit
+from .retry import RetryPolicy, Transient, classify_sdk_error, list_sdk_models, with_retries
 
 DEFAULT_KEY_ENV = "ANTHROPIC_API_KEY"
 BASE_URL_ENV = "ANTHROPIC_BASE_URL"
@@ -56,7 +58,8 @@ class AnthropicProvider:
 
     def __init__(self, model: str, *, base_url: str | None = None, api_key_env: str | None = None,
                  timeout_s: float = 600, retry: RetryPolicy | None = None, concurrency: int = 8,
-                 prices: Prices | None = None) -> None:
+                 prices: Prices | None = None, options: dict[str, Any] | None = None,
+                 rpm: float | None = None) -> None:
         self.sdk = import_sdk()
         self.model = model
         self.name = f"anthropic:{model}"
@@ -67,7 +70,10 @@ class AnthropicProvider:
         self.retry = retry or RetryPolicy()
         self.concurrency = max(1, concurrency)
         self.prices = prices
-        self.cache_scope = self.base_url or "https://api.anthropic.com"
+        self.options = dict(options or {})  # -M key=value: sent in every request body as given
+        self.rate = RateLimit(rpm)
+        self.where = self.base_url or "https://api.anthropic.com"
+        self.cache_scope = self.where + (f" {json.dumps(self.options, sort_keys=True)}" if self.options else "")
         self._loops: PerLoop[Any] = PerLoop(self._make_client, concurrency)
 
     def _make_client(self) -> Any:
@@ -81,10 +87,16 @@ class AnthropicProvider:
     async def generate(self, messages: list[Message], params: GenParams) -> Reply:
         state = await self._loops.get()
         args = {"model": self.model, **to_anthropic(messages, params)}
+        if self.options:
+            args["extra_body"] = dict(self.options)
+
+        async def call() -> Any:
+            await self.rate.wait()
+            return await state.client.messages.create(**args)
+
         async with state.semaphore:
             t0 = time.perf_counter()
-            msg = await with_retries(lambda: state.client.messages.create(**args), self._classify, self.retry,
-                                     self.name)
+            msg = await with_retries(call, self._classify, self.retry, self.name)
             latency = time.perf_counter() - t0
         text = "".join(getattr(b, "text", "") for b in msg.content if getattr(b, "type", "") == "text")
         usage = msg.usage
@@ -93,6 +105,12 @@ class AnthropicProvider:
         return Reply(text=text, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, latency_s=latency,
                      provider="anthropic", model=self.model, finish_reason=msg.stop_reason or "",
                      cost_usd=cost(self.name, prompt_tokens, completion_tokens, self.prices))
+
+    async def list_models(self) -> list[str]:
+        """The model ids the service offers (GET /v1/models): one cheap request."""
+        client = self.sdk.AsyncAnthropic(api_key=self._api_key, base_url=self.base_url,
+                                         timeout=min(self.timeout_s, 20.0), max_retries=0)
+        return await list_sdk_models(client, self._classify, self.where, self.rate)
 
     async def aclose(self) -> None:
         """Close the running loop's HTTP client now (optional: asyncio.run's shutdown does it)."""

@@ -13,7 +13,7 @@ evaluator turns it into a candidate failure.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Protocol, runtime_checkable
 
 from ..errors import NeuComBackError
@@ -27,8 +27,9 @@ ROLES = ("system", "user", "assistant")
 class GenParams:
     """Sampling parameters. `seed` None and `stop` () mean "do not send" to the service.
 
-    Identical params give identical cache keys: to draw distinct samples at temperature > 0
-    through a cache, vary `seed`.
+    Identical params give identical cache keys. `sample` (0, 1, ...) is never sent: it is
+    the index of a repeated sample (--epochs), part of the cache key so that the K samples of
+    a task are K requests, not one request and K-1 cache hits.
     """
 
     temperature: float = 0.0
@@ -36,15 +37,27 @@ class GenParams:
     top_p: float = 1.0
     seed: int | None = None
     stop: tuple[str, ...] = ()
+    sample: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {"temperature": self.temperature, "max_tokens": self.max_tokens, "top_p": self.top_p,
-                "seed": self.seed, "stop": list(self.stop)}
+        d: dict[str, Any] = {"temperature": self.temperature, "max_tokens": self.max_tokens, "top_p": self.top_p,
+                             "seed": self.seed, "stop": list(self.stop)}
+        if self.sample:  # absent for the first sample: cache keys of runs without epochs stay as they were
+            d["sample"] = self.sample
+        return d
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> GenParams:
         return cls(temperature=float(d.get("temperature", 0.0)), max_tokens=int(d.get("max_tokens", 8192)),
-                   top_p=float(d.get("top_p", 1.0)), seed=d.get("seed"), stop=tuple(d.get("stop", ())))
+                   top_p=float(d.get("top_p", 1.0)), seed=d.get("seed"), stop=tuple(d.get("stop", ())),
+                   sample=int(d.get("sample", 0)))
+
+    def for_sample(self, sample: int) -> GenParams:
+        """The params of repeated sample `sample`: its own cache key and, when a seed is set,
+        its own seed (seed + sample), so that a seeded service draws a different sample."""
+        if sample == 0:
+            return self
+        return replace(self, sample=sample, seed=None if self.seed is None else self.seed + sample)
 
 
 @dataclass

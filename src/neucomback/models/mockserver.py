@@ -291,7 +291,11 @@ def _handler_class(server: MockServer) -> type[BaseHTTPRequestHandler]:
                 pass  # the client gave up (its timeout): nothing to tell it
 
         def do_GET(self) -> None:  # noqa: N802 - stdlib naming
-            if self.path.rstrip("/") == "/v1/models":
+            auth = {k.lower(): v for k, v in self.headers.items()}.get("authorization")
+            if self.path.rstrip("/") == "/v1/models" and server.api_key is not None and \
+                    auth != f"Bearer {server.api_key}":
+                self._send(401, _error("Incorrect API key provided.", 401, "invalid_api_key"))
+            elif self.path.rstrip("/") == "/v1/models":
                 self._send(200, server._models())
             else:
                 self._send(404, _error(f"no route GET {self.path}", 404, None))

@@ -8,6 +8,7 @@ used from several `asyncio.run` calls.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from typing import Any
@@ -17,7 +18,8 @@ import openai
 from .accounting import Prices, cost
 from .base import GenParams, Message, ModelAuthError, Reply
 from .loopstate import PerLoop
-from .retry import RetryPolicy, Transient, classify_sdk_error, with_retries
+from .ratelimit import RateLimit
+from .retry import RetryPolicy, Transient, classify_sdk_error, list_sdk_models, with_retries
 
 DEFAULT_KEY_ENV = "OPENAI_API_KEY"
 BASE_URL_ENV = "OPENAI_BASE_URL"
@@ -49,7 +51,8 @@ class OpenAIProvider:
 
     def __init__(self, model: str, *, base_url: str | None = None, api_key_env: str | None = None,
                  timeout_s: float = 600, retry: RetryPolicy | None = None, concurrency: int = 8,
-                 prices: Prices | None = None) -> None:
+                 prices: Prices | None = None, options: dict[str, Any] | None = None,
+                 rpm: float | None = None) -> None:
         self.model = model
         self.name = f"openai:{model}"
         self.base_url = base_url or os.environ.get(BASE_URL_ENV) or None
@@ -59,8 +62,12 @@ class OpenAIProvider:
         self.retry = retry or RetryPolicy()
         self.concurrency = max(1, concurrency)
         self.prices = prices
-        # Part of cache keys: the same model name on two servers is not the same model.
-        self.cache_scope = self.base_url or "https://api.openai.com/v1"
+        self.options = dict(options or {})  # -M key=value: sent in every request body as given
+        self.rate = RateLimit(rpm)
+        self.where = self.base_url or "https://api.openai.com/v1"
+        # Part of cache keys: the same model name on two servers, or with other request
+        # options, is not the same model.
+        self.cache_scope = self.where + (f" {json.dumps(self.options, sort_keys=True)}" if self.options else "")
         self._loops: PerLoop[openai.AsyncOpenAI] = PerLoop(self._make_client, concurrency)
 
     def request_args(self, messages: list[Message], params: GenParams) -> dict[str, Any]:
@@ -78,6 +85,8 @@ class OpenAIProvider:
             args["seed"] = params.seed
         if params.stop:
             args["stop"] = list(params.stop)
+        if self.options:
+            args["extra_body"] = dict(self.options)
         return args
 
     def _make_client(self) -> openai.AsyncOpenAI:
@@ -93,8 +102,11 @@ class OpenAIProvider:
         args = self.request_args(messages, params)
         async with state.semaphore:
             t0 = time.perf_counter()
-            completion = await with_retries(lambda: state.client.chat.completions.create(**args),
-                                            self._classify, self.retry, self.name)
+            async def call() -> Any:
+                await self.rate.wait()
+                return await state.client.chat.completions.create(**args)
+
+            completion = await with_retries(call, self._classify, self.retry, self.name)
             latency = time.perf_counter() - t0
         choice = completion.choices[0] if completion.choices else None
         usage = completion.usage
@@ -111,6 +123,12 @@ class OpenAIProvider:
             scripted=(completion.system_fingerprint or "").startswith(SCRIPTED_FINGERPRINT),
             cost_usd=cost(self.name, prompt_tokens or 0, completion_tokens or 0, self.prices),
         )
+
+    async def list_models(self) -> list[str]:
+        """The model ids the server offers (GET <base>/models): one cheap request."""
+        return await list_sdk_models(openai.AsyncOpenAI(api_key=self._api_key, base_url=self.base_url,
+                                                        timeout=min(self.timeout_s, 20.0), max_retries=0),
+                                     self._classify, self.where, self.rate)
 
     async def aclose(self) -> None:
         """Close the running loop's HTTP client now (optional: asyncio.run's shutdown does it)."""

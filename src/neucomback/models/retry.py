@@ -17,7 +17,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .base import ModelAuthError, ModelError, ModelNotFoundError, ModelUnavailableError
 
@@ -136,6 +136,33 @@ def classify_sdk_error(e: Exception, sdk: ModuleType, *, provider: str, model: s
             f"{provider}: model {model!r} not found at {where} (HTTP {status}: {detail}). Check the model "
             f"name (GET <base-url>/models lists them){hint}.") from None
     raise ModelError(f"{provider}:{model} refused the request (HTTP {status}): {detail}") from None
+
+
+async def list_sdk_models(client: Any, classify: Callable[[Exception], Transient | None], where: str,
+                          rate: Any = None) -> list[str]:
+    """`client.models.list()` of a Stainless SDK client as a list of ids, then close the client.
+
+    One request with no retries (it is a check that should answer in a second): a connection
+    failure or timeout is a ModelUnavailableError that names the server; 401/403 are
+    ModelAuthError as for chats. A 404 here means the server has no /models route, which at an
+    OpenAI-compatible server almost always means a wrong base URL."""
+    try:
+        if rate is not None:
+            await rate.wait()
+        return [m.id async for m in client.models.list()]
+    except ModelError:
+        raise
+    except Exception as e:  # noqa: BLE001 - classified below
+        if getattr(e, "status_code", None) == 404:
+            raise ModelNotFoundError(
+                f"{where} answered HTTP 404 to GET /models: is the base URL right? An OpenAI-compatible "
+                "server's usually ends in /v1 (pass --no-check to start without this check)") from None
+        transient = classify(e)
+        if transient is None:
+            raise
+        raise ModelUnavailableError(f"cannot reach the model service: {transient.reason}") from None
+    finally:
+        await client.close()
 
 
 def _headers(e: Exception) -> Mapping[str, str] | None:

@@ -8,6 +8,10 @@ ACC+Perf   correct and faster than clang -O3 by harness.timing.RULE (the 99% int
 fast_p     KernelBench's fast_p, made noise-proof: correct and the speedup's 99% interval above p
            (a bare median > 1.0 would count half of all identical-code measurements), over all tasks
 geomean    geometric-mean speedup over correct tasks that have a measurement (suspicious ones excluded)
+pass@k     with --epochs K (K samples per task): the chance that at least one of k samples is
+           correct, by the unbiased estimator of Chen et al. (2021), 1 - C(n-c, k) / C(n, k) for a
+           task with n samples of which c are correct, averaged over tasks. With several epochs,
+           every other metric is over samples (so ACC is the mean pass@1).
 """
 
 from __future__ import annotations
@@ -52,7 +56,31 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "suspicious": sum(1 for r in correct if r.get("suspicious")),
         "scripted": any(r.get("scripted") for r in results),
         "outcomes": _count(r.get("outcome") or r["status"] for r in results),
+        **_samples(results),
     }
+
+
+def pass_at_k(n: int, c: int, k: int) -> float:
+    """Unbiased pass@k of one task with n samples, c of them correct (needs k <= n)."""
+    if not 0 < k <= n or not 0 <= c <= n:
+        raise ValueError(f"pass@k needs 0 < k <= n and 0 <= c <= n (n={n}, c={c}, k={k})")
+    if n - c < k:
+        return 1.0
+    return 1.0 - math.comb(n - c, k) / math.comb(n, k)
+
+
+def _samples(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Distinct tasks, samples per task (epochs) and pass@k for every k up to the fewest
+    samples any task has (a mean over tasks needs every task to have k samples)."""
+    by_task: dict[str, list[bool]] = {}
+    for r in results:
+        by_task.setdefault(r.get("task") or r["task_id"], []).append(bool(r["correct"]))
+    if not by_task:
+        return {"distinct_tasks": 0, "epochs": 0, "pass_at": {}}
+    k_max = min(len(v) for v in by_task.values())
+    pass_at = {str(k): sum(pass_at_k(len(v), sum(v), k) for v in by_task.values()) / len(by_task)
+               for k in range(1, k_max + 1)}
+    return {"distinct_tasks": len(by_task), "epochs": max(len(v) for v in by_task.values()), "pass_at": pass_at}
 
 
 def _above(r: dict[str, Any], p: float) -> bool:
