@@ -155,6 +155,21 @@ def test_evolve_learns_the_rule_and_raises_test_scores(mini_suite: Path, tmp_pat
     assert json.loads((run_dir / "evolve.json").read_text())["epochs"] == doc["epochs"]
 
 
+def test_analysis_model_answers_analysis_merge_and_review(mini_suite: Path, tmp_path: Path) -> None:
+    """--analysis-model sends the evolver's own questions to another model (here another
+    server); the compiling model is asked only to compile."""
+    compiler, analyst = Tutor(), Tutor()
+    with MockServer(compiler) as srv, MockServer(analyst, models=["analyst"]) as other:
+        doc = ok_json(evolve_cmd(mini_suite, srv.base_url, tmp_path / "run", "--epochs", "1", "--batch-size", "2",
+                                 "--analysis-model", "openai:analyst", "--analysis-base-url", other.base_url))
+        assert {r["model"] for r in other.requests} == {"analyst"}
+    assert doc["complete"] and set(compiler.kinds) == {"compile"}
+    assert analyst.kinds["analyze"] == 2 and analyst.kinds["merge"] == analyst.kinds["review"] == 1
+    assert "compile" not in analyst.kinds
+    config = json.loads((tmp_path / "run" / "evolve_state.json").read_text())["config"]
+    assert config["analysis_model"] == "openai:analyst" and config["analysis_base_url"] == other.base_url
+
+
 def test_a_harmful_merge_is_rolled_back(mini_suite: Path, tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     with MockServer(Tutor(merge_adds=(RULE, HARM))) as srv:

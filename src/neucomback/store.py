@@ -35,12 +35,26 @@ CREATE TABLE IF NOT EXISTS results (task_id TEXT PRIMARY KEY, result TEXT NOT NU
 """
 
 
-def _quick_check(uri: str) -> list[tuple]:
-    con = sqlite3.connect(uri, uri=uri.startswith("file:"))
+def connect_read_only(db: Path, probe: str = "SELECT 1 FROM sqlite_master LIMIT 1") -> sqlite3.Connection:
+    """A connection that reads a run database without writing anything when it can.
+
+    A WAL database cannot be opened `mode=ro` while its -shm file is missing (after a clean
+    close) and the directory is not writable; with no WAL content left, `immutable=1` reads it
+    without locks or side files. Only a WAL that still holds commits (a killed run) in a
+    writable directory is opened read-write, so that SQLite can replay it."""
+    wal = db.with_name(db.name + "-wal")
     try:
-        return con.execute("PRAGMA quick_check").fetchall()
-    finally:
-        con.close()
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        con.execute(probe)
+        return con
+    except sqlite3.OperationalError as e:
+        if "readonly" not in str(e) and "unable to open" not in str(e):
+            raise
+    if not wal.exists() or wal.stat().st_size == 0:
+        con = sqlite3.connect(f"file:{db}?immutable=1", uri=True)
+        con.execute(probe)
+        return con
+    return sqlite3.connect(db)
 
 
 def check_run_db(run_dir: Path) -> None:
@@ -56,14 +70,11 @@ def check_run_db(run_dir: Path) -> None:
     if db.stat().st_size == 0:
         raise UsageError(f"{db} is empty (truncated): {advice}")
     try:
-        rows = _quick_check(f"file:{db}?mode=ro")
-    except sqlite3.OperationalError as e:  # a WAL without its -shm file cannot be read read-only
-        if "unable to open" not in str(e) and "readonly" not in str(e):
-            raise UsageError(f"{db} is not a readable database ({e}): {advice}") from None
+        con = connect_read_only(db)
         try:
-            rows = _quick_check(str(db))
-        except sqlite3.Error as e2:
-            raise UsageError(f"{db} is not a readable database ({e2}): {advice}") from None
+            rows = con.execute("PRAGMA quick_check").fetchall()
+        finally:
+            con.close()
     except sqlite3.Error as e:
         raise UsageError(f"{db} is not a readable database ({e}): {advice}") from None
     if rows != [("ok",)]:

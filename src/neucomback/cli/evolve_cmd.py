@@ -118,7 +118,8 @@ def _plan(a: dict[str, Any]) -> tuple[Any, Any, Any]:
                               epochs=a["epochs"], batch_size=a["batch_size"], debug_rounds=a["debug_rounds"],
                               opt_rounds=a["opt_rounds"], seed=a["seed"], base_url=a["base_url"], level=a["level"],
                               params=GenParams(temperature=a["temperature"], max_tokens=a["max_tokens"]),
-                              analysis_model=a["analysis_model"])
+                              analysis_model=a["analysis_model"],
+                              analysis_base_url=a["analysis_base_url"] if a["analysis_model"] else None)
     settings.check()
     return settings, splits, target
 

@@ -49,7 +49,7 @@ def baseline_table(results: list, target: str) -> Table:  # type: ignore[type-ar
 
 def bench_table(s: dict[str, Any]) -> Table:
     """The headline table of a bench run."""
-    from ..report.metrics import pct
+    from ..report.metrics import pct, samples_note
 
     title = f"{s.get('model')} on {s.get('target')} ({s.get('split')} split)"
     if s.get("scripted"):
@@ -64,9 +64,8 @@ def bench_table(s: dict[str, Any]) -> Table:
                   pct(s["fast_1.0"]), pct(s["fast_1.1"]), gm, f"{s['prompt_tokens']}/{s['completion_tokens']}",
                   f"{s['cost_usd']:.4f}")
     notes = [f"ACC+Perf over {s['level2_tasks']} Level 2 tasks ({s['timed']} timed natively)"]
-    if (s.get("epochs") or 1) > 1:
-        notes.insert(0, f"{s['distinct_tasks']} tasks x {s['epochs']} epochs, metrics over samples; "
-                     + ", ".join(f"pass@{k} {pct(v)}" for k, v in s.get("pass_at", {}).items()))
+    if samples_note(s):
+        notes.insert(0, samples_note(s))
     if s.get("infrastructure_failures"):
         notes.append(f"{s['infrastructure_failures']} infrastructure failures (not the model's fault)")
     if s.get("suspicious"):

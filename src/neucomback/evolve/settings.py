@@ -39,6 +39,7 @@ class EvolveSettings:
     base_url: str | None = None
     level: int | None = None
     analysis_model: str | None = None  # the model of analyse/merge/review (None: `model`)
+    analysis_base_url: str | None = None  # its endpoint (recorded, not a resume key, like base_url)
 
     def check(self) -> None:
         """Raise UsageError for settings that cannot run."""
@@ -53,7 +54,8 @@ class EvolveSettings:
                 "target": self.target,
                 "epochs": self.epochs, "batch_size": self.batch_size, "debug_rounds": self.debug_rounds,
                 "opt_rounds": self.opt_rounds, "seed": self.seed, "params": self.params.to_json(),
-                "base_url": self.base_url, "tasks": tasks, "analysis_model": self.analysis_model}
+                "base_url": self.base_url, "tasks": tasks, "analysis_model": self.analysis_model,
+                "analysis_base_url": self.analysis_base_url}
 
 
 def content_key(prompt: Prompt) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import atomic_write_text
+from ..errors import UsageError
 from .compare import Comparison, compare_runs, comparison_json
 from .html import render_compare, render_report
 from .jsonout import report_json
@@ -22,9 +23,14 @@ from .markdown import render_compare_markdown, render_markdown
 
 def _write(path: Path, text: str) -> None:
     """Write atomically, then make the file world-readable: reports are meant to be shared
-    (atomic_write_text's temp file is created 0600)."""
-    atomic_write_text(path, text)
-    os.chmod(path, 0o644)
+    (atomic_write_text's temp file is created 0600). A read-only run directory is a usage
+    error naming the way out, not a traceback."""
+    try:
+        atomic_write_text(path, text)
+        os.chmod(path, 0o644)
+    except OSError as e:
+        raise UsageError(f"cannot write {path} ({e.strerror or e}); write it elsewhere "
+                         "(`report -o FILE`, `compare --html FILE`, `--markdown FILE`)") from None
 
 
 @dataclass

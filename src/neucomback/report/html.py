@@ -20,7 +20,7 @@ from .compare import Comparison
 from .diff import side_by_side, stats
 from ..harness.timing import MIN_EFFECT, RULE
 from .fmt import METRICS, date, fmt_delta, fmt_value, speed_cell, speedup, tasks_cell
-from .metrics import faster_of
+from .metrics import faster_of, samples_note
 from . import evolve
 from .load import OUTCOMES, RoundRecord, RunData, TaskRecord, acc_by_tag, round_outcomes, speedup_points
 from .provenance import provenance_rows
@@ -191,6 +191,8 @@ def _cards(s: dict[str, Any]) -> str:
     return '<div class="cards">' + "".join([
         card(fmt_value("pct", s.get("acc")), "ACC: correct", f"{s.get('correct', 0)} of {s.get('tasks', 0)} tasks"),
         card(fmt_value("pct", s.get("acc_first")), "ACC@first", "correct on the first try"),
+        *([card(fmt_value("pct", s["pass_at"][str(s["epochs"])]), f"pass@{s['epochs']}",
+                escape(samples_note(s)))] if samples_note(s) and str(s["epochs"]) in s.get("pass_at", {}) else []),
         card(fmt_value("pct", s.get("acc_perf")), "ACC+Perf",
              f"beat clang -O3 (99% CI&gt;1, &ge;{1 + MIN_EFFECT:.2f}x), of {s.get('level2_tasks', 0)} Level 2 tasks"
              + (f"; {s['suspicious']} suspicious, not counted" if s.get("suspicious") else "")),

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from ..store import connect_read_only
 from . import evolve
 from .metrics import summarize
 
@@ -141,17 +142,8 @@ def find_runs(root: Path, depth: int = 3) -> list[Path]:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    """A read-only connection; falls back to read-write when the WAL needs it (the store
-    uses WAL mode, and a read-only open fails if the -shm file must be created)."""
-    db = path / "run.sqlite"
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        con.execute("SELECT 1 FROM meta LIMIT 1")
-        return con
-    except sqlite3.OperationalError as e:
-        if "readonly" not in str(e) and "unable to open" not in str(e):
-            raise
-        return sqlite3.connect(db)
+    """A read-only connection to a run's database (see store.connect_read_only)."""
+    return connect_read_only(path / "run.sqlite", probe="SELECT 1 FROM meta LIMIT 1")
 
 
 def _meta(con: sqlite3.Connection) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from . import evolve
 from .compare import Comparison
 from .fmt import METRICS, date, fmt_delta, fmt_value, speed_cell, tasks_cell
 from .load import OUTCOMES, RunData, acc_by_tag, round_outcomes
+from .metrics import samples_note
 from .provenance import provenance_rows
 
 
@@ -58,6 +59,7 @@ def render_markdown(run: RunData, out_path: Path) -> str:
         out.append(f"> **Incomplete run** {s.get('stopped') or ''}: rerun the bench command to resume.\n")
     out += ["## Headline numbers\n", summary_rows([(run.label, s)]),
             "\nOutcomes: " + (", ".join(f"{k} {v}" for k, v in (s.get("outcomes") or {}).items()) or "-") + "\n",
+            (f"\nRepeated samples: {samples_note(s)}\n" if samples_note(s) else ""),
             "\n" + "\n".join(f"- **{m.label}**: {m.gloss}" for m in METRICS) + "\n",
             _evolve_md(run), "\n## Outcome of each round\n", _round_table(run), "\n## ACC by task category\n", _tag_table(run),
             "\n## Tasks\n", _task_table(run, out_path.parent), "\n## Provenance\n", _prov(run),

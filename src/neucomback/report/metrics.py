@@ -107,3 +107,12 @@ def _count(items: Any) -> dict[str, int]:
 
 def pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def samples_note(s: dict[str, Any]) -> str:
+    """'N tasks x K epochs, metrics over samples; pass@1 ..., pass@K ...' for a summary of
+    repeated samples, "" for one sample per task. The one wording every view uses."""
+    if (s.get("epochs") or 1) <= 1:
+        return ""
+    return (f"{s['distinct_tasks']} tasks x {s['epochs']} epochs, metrics over samples; "
+            + ", ".join(f"pass@{k} {pct(v)}" for k, v in s.get("pass_at", {}).items()))
