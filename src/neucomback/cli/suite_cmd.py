@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import typer
 
-from .common import console, handle_errors, print_json
+from ..errors import UsageError
+from .common import TagOpt, TaskOpt, console, handle_errors, print_json
 
 suite_app = typer.Typer(no_args_is_help=True, help="Browse and import benchmark suites.")
 
@@ -125,3 +127,51 @@ def import_neucomback_cmd(
         print_json(summary.to_json())
     else:
         console.print(format_summary(summary), highlight=False, markup=False)
+
+
+@suite_app.command("strength")
+@handle_errors
+def strength_cmd(
+    suite: str = typer.Option("builtin", "--suite", "-s"),
+    target_name: str = typer.Option("x86_64", "--target", "-T"),
+    split: Optional[str] = typer.Option(None, "--split", help="train, valid, test or all (default: all)."),
+    level: Optional[int] = typer.Option(None, "--level", help="1 or 2."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most N tasks, spread over the levels."),
+    task: Optional[list[str]] = TaskOpt,
+    tag: Optional[list[str]] = TagOpt,
+    mutants: int = typer.Option(8, "--mutants", "-k", min=1, help="Mutants per task."),
+    probe: int = typer.Option(300, "--probe", min=1, help="Level 1 inputs of the probe that separates test gaps "
+                              "from likely-equivalent survivors (Level 2: sizes 1..32)."),
+    seed: int = typer.Option(1, "--seed", help="Seeds the choice of mutants."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Per-task results (resumable). Default: "
+                                       "$NEUCOMBACK_LOG_DIR (or runs)/strength-<suite>-<target>."),
+    jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Tasks measured in parallel."),
+    json_out: bool = typer.Option(False, "--json", help="Machine-readable output (see docs/test-strength.md)."),
+    unsafe: bool = typer.Option(False, "--unsafe-no-sandbox", help="Run mutants without bubblewrap (dangerous)."),
+) -> None:
+    """Mutation analysis of the tests: mutants of the reference assembly through the real
+    verifier; survivors probed with many more inputs to find demonstrated test gaps."""
+    from ..harness.evaluate import Evaluator
+    from ..suite import load_suite
+    from ..suite.strength.analysis import StrengthSettings, run_strength, summarize_strength
+    from ..targets import get_target
+    from .common import log_dir
+    from .progress import progress_bar
+    from .tables import strength_table
+
+    target = get_target(target_name)
+    loaded = load_suite(suite)
+    tasks = loaded.select(level=level, split=split, limit=limit, ids=task, tags=tag)
+    if not tasks:
+        raise UsageError(f"no tasks in suite {suite!r} for split={split} level={level} tags={tag}")
+    out_dir = out or log_dir() / f"strength-{Path(suite).name}-{target.name}"
+    settings = StrengthSettings(mutants=mutants, probe=probe, seed=seed)
+    with progress_bar(f"mutation analysis on {target.name}", len(tasks), quiet=json_out) as advance:
+        results = run_strength(tasks, target, Evaluator(unsafe=unsafe), settings, out_dir, jobs=jobs,
+                               on_result=lambda r: advance(r.task))
+    summary = {"suite": suite, "target": target.name, "settings": vars(settings), "out": str(out_dir),
+               **summarize_strength(results)}
+    if json_out:
+        print_json({**summary, "per_task": [r.to_json() for r in results]})
+        return
+    console.print(strength_table(summary, results))

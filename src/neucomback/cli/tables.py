@@ -73,3 +73,30 @@ def bench_table(s: dict[str, Any]) -> Table:
     notes.append("outcomes: " + ", ".join(f"{k} {v}" for k, v in s.get("outcomes", {}).items()))
     table.caption = "; ".join(notes)
     return table
+
+
+def strength_table(summary: dict[str, Any], results: list) -> Table:  # type: ignore[type-arg]
+    """`suite strength`: one row per operator and per level, then overall; the caption lists
+    the demonstrated gaps (mutants the tests pass and the probe shows wrong)."""
+    from ..report.metrics import pct
+
+    table = Table(title=f"test strength on {summary['target']}: {summary['measured']}/{summary['tasks']} tasks, "
+                        f"{summary['settings']['mutants']} mutants each")
+    table.add_column("operator", no_wrap=True)
+    for col in ("mutants", "valid", "killed", "gaps", "equiv?", "invalid", "killed %", "of killable"):
+        table.add_column(col, justify="right")
+    rows = [(op, t) for op, t in summary["per_operator"].items() if t["total"]]
+    rows += [(f"Level {lv}", t) for lv, t in summary["per_level"].items() if t["total"]]
+    rows.append(("overall", summary["overall"]))
+    for name, t in rows:
+        table.add_row(name, str(t["total"]), str(t["valid"]), str(t["killed"]), str(t["gaps"]), str(t["equivalent"]),
+                      str(t["invalid"]), pct(t["kill_rate"]), pct(t["killable_kill_rate"]))
+    notes = [f"gap: {g['task']}: {g['mutant']}" for g in summary["gaps"][:15]]
+    if len(summary["gaps"]) > 15:
+        notes.append(f"... and {len(summary['gaps']) - 15} more (--json lists them all)")
+    notes += [f"reference fails: {f['task']}" for f in summary["reference_failures"]]
+    if summary["no_probe"]:
+        notes.append(f"{len(summary['no_probe'])} task(s) without a probe (own harness)")
+    notes.append(f"per-task results in {summary['out']}")
+    table.caption = "\n".join(notes)
+    return table

@@ -1,0 +1,198 @@
+"""Test strength as a measured property: mutants of the reference assembly through the real
+verifier, and a probe that separates demonstrated test gaps from likely-equivalent mutants.
+
+For one task on one target:
+1. the reference is llc -O3 of the task's IR (the code every candidate is compared with);
+2. each mutant (see mutate.py) is verified exactly as a model's answer would be (timing off):
+   `killed` if the verdict is wrong for the candidate's reasons after it built, `invalid` if it
+   does not assemble or link (never a test's merit), `infrastructure` if our side failed;
+3. each survivor is verified again against a *probe*: the same task with many more inputs
+   (Level 1: `probe` cases from another seed; Level 2: every size from 1 to 32 and the
+   task's own). A survivor the probe rejects is a `gap`: the task's tests pass code that is
+   demonstrably wrong. One the probe also passes is `equivalent?` (probably equivalent).
+
+Kill rate over killable mutants = killed / (killed + gaps): how much of what can be shown
+wrong the task's tests show wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ...cache import atomic_write_json
+from ...harness.build import reference_asm
+from ...harness.evaluate import Evaluator
+from ...harness.verdict import Verdict
+from ..task import Task
+from ...targets import Target
+from .mutate import OPERATORS, Mutant, mutants
+
+BUILD_STAGES = ("assemble", "link")
+PROBE_SIZES = list(range(1, 33))
+SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class StrengthSettings:
+    """What a strength run does; part of every result's key (a rerun with other settings redoes)."""
+
+    mutants: int = 8
+    probe: int = 300
+    seed: int = 1
+
+    def key(self, task: Task, ref: str) -> str:
+        blob = json.dumps([SCHEMA, self.mutants, self.probe, self.seed, task.fingerprint(), ref])
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+@dataclass
+class MutantResult:
+    operator: str
+    label: str
+    status: str               # killed | survived | invalid | infrastructure
+    stage: str = ""           # the failing stage (killed/invalid/infrastructure)
+    probe: str = ""           # survivors: gap | equivalent? | unavailable | infrastructure
+    feedback: str = ""        # the first line of what rejected it (the probe's, for gaps)
+
+
+@dataclass
+class TaskStrength:
+    task: str
+    level: int
+    target: str
+    key: str
+    error: str = ""           # the reference itself failed: nothing measured
+    probe_note: str = ""
+    mutants: list[MutantResult] = field(default_factory=list)
+
+    def count(self, **match: str) -> int:
+        return sum(all(getattr(m, k) == v for k, v in match.items()) for m in self.mutants)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), **tally(self.mutants)}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> TaskStrength:
+        fields = {k: d[k] for k in ("task", "level", "target", "key", "error", "probe_note")}
+        return cls(**fields, mutants=[MutantResult(**m) for m in d["mutants"]])
+
+
+def tally(ms: Iterable[MutantResult]) -> dict[str, Any]:
+    """Counts and the two kill rates (None when there is nothing to divide by)."""
+    ms = list(ms)
+    killed = sum(m.status == "killed" for m in ms)
+    gaps = sum(m.probe == "gap" for m in ms)
+    valid = sum(m.status in ("killed", "survived") for m in ms)
+    return {"total": len(ms), "valid": valid, "killed": killed, "survived": valid - killed, "gaps": gaps,
+            "equivalent": sum(m.probe == "equivalent?" for m in ms),
+            "invalid": sum(m.status == "invalid" for m in ms),
+            "infrastructure": sum(m.status == "infrastructure" or m.probe == "infrastructure" for m in ms),
+            "kill_rate": killed / valid if valid else None,
+            "killable_kill_rate": killed / (killed + gaps) if killed + gaps else None}
+
+
+def probe_task(task: Task, cases: int) -> Task | None:
+    """The task with many more inputs, or None when its harness is its own file (imported
+    tasks: their inputs are fixed in it)."""
+    if task.custom_harness is not None:
+        return None
+    if task.level == 1:
+        return replace(task, cases=max(cases, task.cases), seed=task.seed + 7919)
+    return replace(task, sizes=sorted(set(PROBE_SIZES) | set(task.sizes)))
+
+
+def _first_line(v: Verdict) -> str:
+    return (v.feedback or "").strip().splitlines()[0][:300] if v.feedback else ""
+
+
+def _judge(v: Verdict) -> tuple[str, str]:
+    if v.correct:
+        return "survived", ""
+    if v.infrastructure_failure:
+        return "infrastructure", v.failure_stage or ""
+    if v.failure_stage in BUILD_STAGES:
+        return "invalid", v.failure_stage or ""
+    return "killed", v.failure_stage or ""
+
+
+def measure_task(task: Task, target: Target, evaluator: Evaluator, settings: StrengthSettings) -> TaskStrength:
+    """Mutants of the task's reference, verified and probed. Never raises on a bad mutant."""
+    ref = reference_asm(task, target).read_text()
+    out = TaskStrength(task.id, task.level, target.name, settings.key(task, ref))
+    base = evaluator.verify(task, target, ref, timing=False)
+    if not base.correct:
+        out.error = f"the reference itself fails its tests: {_first_line(base)}"
+        return out
+    probe = probe_task(task, settings.probe)
+    if probe is None:
+        out.probe_note = "no probe: the task's harness is its own file (fixed inputs)"
+    for m in mutants(ref, target.name, settings.mutants, f"{settings.seed}:{task.id}:{target.name}"):
+        out.mutants.append(_one(task, target, evaluator, m, probe))
+    return out
+
+
+def _one(task: Task, target: Target, evaluator: Evaluator, m: Mutant, probe: Task | None) -> MutantResult:
+    v = evaluator.verify(task, target, m.asm, timing=False)
+    status, stage = _judge(v)
+    r = MutantResult(m.operator, m.label, status, stage, feedback=_first_line(v) if status != "survived" else "")
+    if status != "survived":
+        return r
+    if probe is None:
+        r.probe = "unavailable"
+        return r
+    pv = evaluator.verify(probe, target, m.asm, timing=False)
+    pstatus, _ = _judge(pv)
+    r.probe = {"killed": "gap", "survived": "equivalent?"}.get(pstatus, "infrastructure")
+    r.feedback = _first_line(pv) if r.probe == "gap" else ""
+    return r
+
+
+def run_strength(tasks: list[Task], target: Target, evaluator: Evaluator, settings: StrengthSettings,
+                 out_dir: Path, *, jobs: int = 2,
+                 on_result: Callable[[TaskStrength], None] | None = None) -> list[TaskStrength]:
+    """Measure every task (in parallel), resuming from `out_dir/<task>.json` files written
+    by an earlier run with the same settings and task contents; results keep task order."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    def one(task: Task) -> TaskStrength:
+        path = out_dir / f"{task.id}.json"
+        done = _load(path)
+        if done is not None and done.key == settings.key(task, reference_asm(task, target).read_text()):
+            res = done
+        else:
+            res = measure_task(task, target, evaluator, settings)
+            atomic_write_json(path, res.to_json())
+        if on_result:
+            on_result(res)
+        return res
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(one, tasks))
+
+
+def _load(path: Path) -> TaskStrength | None:
+    try:
+        return TaskStrength.from_json(json.loads(path.read_text()))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing or damaged: measured again
+
+
+def summarize_strength(results: list[TaskStrength]) -> dict[str, Any]:
+    """Overall and per-operator tallies, per-task rows and the list of demonstrated gaps."""
+    every = [m for r in results for m in r.mutants]
+    return {
+        "tasks": len(results), "measured": sum(not r.error for r in results),
+        "reference_failures": [{"task": r.task, "error": r.error} for r in results if r.error],
+        "overall": tally(every),
+        "per_operator": {op: tally(m for m in every if m.operator == op) for op in OPERATORS},
+        "per_level": {str(lv): tally(m for r in results if r.level == lv for m in r.mutants) for lv in (1, 2)},
+        "gaps": [{"task": r.task, "mutant": m.label, "probe_feedback": m.feedback}
+                 for r in results for m in r.mutants if m.probe == "gap"],
+        "no_probe": [r.task for r in results if r.probe_note],
+    }
