@@ -237,3 +237,23 @@ def test_verify_reads_the_assembly_from_stdin(tmp_path: Path) -> None:
     assert r.returncode == 0 and json.loads(r.stdout)["correct"], r.stderr
     bad = ncb("verify", "--task", "l1_gcd_u32", "-", "--json", stdin=drop_globl(asm))
     assert bad.returncode == 1 and not json.loads(bad.stdout)["correct"]
+
+
+def test_generation_settings_reach_the_request(tmp_path: Path) -> None:
+    """--seed, --top-p and --temperature go into the chat-completions body as sent."""
+    with MockServer(correct) as srv:
+        r = ncb(*bench(srv.base_url, tmp_path / "run", "--seed", "7", "--top-p", "0.5", "--temperature", "0.3"))
+        assert r.returncode == 0, r.stderr
+        body = srv.requests[0]
+    assert (body["seed"], body["top_p"], body["temperature"]) == (7, 0.5, 0.3)
+
+
+def test_shuffle_with_seed_selects_reproducibly_through_the_cli() -> None:
+    """`--shuffle --seed S --limit N`: the same S picks the same tasks, another S others."""
+    def picked(seed: str) -> list[str]:
+        r = ncb("baseline", "--level", "1", "--shuffle", "--seed", seed, "--limit", "3", "--json")
+        assert r.returncode == 0, r.stderr
+        return [t["task"] for t in json.loads(r.stdout)["results"]]
+
+    a, b, c = picked("1"), picked("1"), picked("2")
+    assert a == b and len(a) == 3 and set(a) != set(c)

@@ -195,3 +195,37 @@ def test_reimporting_one_level_keeps_the_other(imported, tmp_path: Path) -> None
     assert len(suite.select(level=1)) == 3 and [t.id for t in suite.select(level=2)] == ["l2_tsvc_vadd"]
     manifest = json.loads((copy / "IMPORT.json").read_text())
     assert sorted(o["upstream_id"] for o in manifest["outcomes"]) == ["11", "22", "33", "44", "vadd"]
+
+
+def test_a_task_with_too_few_clean_inputs_is_kept_and_marked_weak(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Never dropped: a task whose derived inputs fall short keeps the ones that run cleanly,
+    is tagged weak-tests with the reason, and the summary names it."""
+    from neucomback.suite.importers import _level1
+
+    monkeypatch.setattr(_level1, "MIN_DERIVED", 10_000)
+    out = tmp_path / "suite"
+    summary = import_neucomback(FIXTURE, out, levels=(1,), limit=1)
+    (o,) = summary.imported
+    assert o.weak_tests.startswith(f"only {o.cases - 1} derived inputs run cleanly (want 10000)")
+    (task,) = load_suite(out).tasks.values()
+    assert "weak-tests" in task.tags and task.meta["weak_tests"] == o.weak_tests and task.cases == o.cases
+    assert "weak tests" in format_summary(summary) and o.upstream_id in format_summary(summary)
+
+
+def test_an_input_that_fails_in_the_real_harness_is_dropped(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The written task is judged in its real harness; an input failing there (here: a check
+    that reports case 3 once) is dropped, the folder written again and checked again."""
+    from neucomback.suite.importers import neucomback as nb
+
+    calls: list[Path] = []
+    real = nb.first_failure
+
+    def flaky(task_dir: Path, evaluator):  # type: ignore[no-untyped-def]
+        calls.append(task_dir)
+        return (3, "a crash in the real harness") if len(calls) == 1 else real(task_dir, evaluator)
+
+    monkeypatch.setattr(nb, "first_failure", flaky)
+    summary = import_neucomback(FIXTURE, tmp_path / "suite", levels=(1,), limit=1)
+    (o,) = summary.imported
+    assert len(calls) == 2 and o.dropped.get("real harness") == 1  # a third call: the second failed
+    assert load_suite(tmp_path / "suite").get(o.task_id).cases == o.cases

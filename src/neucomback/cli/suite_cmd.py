@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..errors import UsageError
-from .common import TagOpt, TaskOpt, console, handle_errors, print_json
+from .common import TagOpt, TaskOpt, console, err_console, handle_errors, print_json
 
 suite_app = typer.Typer(no_args_is_help=True, help="Browse and import benchmark suites.")
 
@@ -42,6 +42,17 @@ def list_tasks(
     console.print(table)
 
 
+def _spans(sizes: list[int]) -> str:
+    """'1..32, 1003' for [1, 2, ..., 32, 1003]."""
+    out: list[str] = []
+    for n in sizes:
+        if out and out[-1].split("..")[-1] == str(n - 1):
+            out[-1] = f"{out[-1].split('..')[0]}..{n}"
+        else:
+            out.append(str(n))
+    return ", ".join(out)
+
+
 @suite_app.command("show")
 @handle_errors
 def show(
@@ -60,12 +71,14 @@ def show(
 
     task = load_suite(suite).get(task_id)
     tests = (f"{task.cases} differential cases" if task.level == 1 else
-             f"sizes {task.sizes} x 3 repetitions (anti-skip), timing at n={task.time_size}")
+             f"sizes {_spans(task.check_sizes)} x 3 repetitions (anti-skip), timing at n={task.time_size}")
+    if task.added_count:
+        tests += f" (+{task.added_count} added by `suite strength --augment`, augment.toml)"
     irs = {name: ir_for(task, get_target(name)).read_text() for name in target}
     sig = prototype(task) if task.params or task.returns != "void" else task.function
     if json_out:
         print_json({"id": task.id, "level": task.level, "split": task.split, "tags": task.tags,
-                    "signature": sig, "tests": tests, "c_source": task.ref_c.read_text(), "ir": irs,
+                    "signature": sig, "tests": tests, "added_inputs": task.added_count, "c_source": task.ref_c.read_text(), "ir": irs,
                     "description": task.description})
         return
     console.print(f"[bold]{task.id}[/]  level {task.level}  split {task.split}  tags: {', '.join(task.tags)}")
@@ -141,23 +154,29 @@ def strength_cmd(
     tag: Optional[list[str]] = TagOpt,
     mutants: int = typer.Option(8, "--mutants", "-k", min=1, help="Mutants per task."),
     probe: int = typer.Option(300, "--probe", min=1, help="Level 1 inputs of the probe that separates test gaps "
-                              "from likely-equivalent survivors (Level 2: sizes 1..32)."),
+                              "from likely-equivalent survivors (Level 2: every size up to 128)."),
     seed: int = typer.Option(1, "--seed", help="Seeds the choice of mutants."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Per-task results (resumable). Default: "
                                        "$NEUCOMBACK_LOG_DIR (or runs)/strength-<suite>-<target>."),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Tasks measured in parallel."),
     json_out: bool = typer.Option(False, "--json", help="Machine-readable output (see docs/test-strength.md)."),
     unsafe: bool = typer.Option(False, "--unsafe-no-sandbox", help="Run mutants without bubblewrap (dangerous)."),
+    augment: bool = typer.Option(False, "--augment", help="Add the probe inputs that rejected gap mutants to "
+                                 "the tasks (augment.toml in each task's folder)."),
+    augment_cap: int = typer.Option(16, "--augment-cap", min=1, help="Added inputs a task may hold."),
+    augment_target: float = typer.Option(1.0, "--augment-target", min=0.0, max=1.0,
+                                         help="Stop adding once a task's killable kill rate reaches this."),
 ) -> None:
     """Mutation analysis of the tests: mutants of the reference assembly through the real
-    verifier; survivors probed with many more inputs to find demonstrated test gaps."""
+    verifier; survivors probed with many more inputs to find demonstrated test gaps; with
+    --augment, the inputs that showed them wrong are added to the tasks."""
     from ..harness.evaluate import Evaluator
     from ..suite import load_suite
     from ..suite.strength.analysis import StrengthSettings, run_strength, summarize_strength
     from ..targets import get_target
     from .common import log_dir
     from .progress import progress_bar
-    from .tables import strength_table
+    from .tables import augment_table, strength_table
 
     target = get_target(target_name)
     loaded = load_suite(suite)
@@ -171,7 +190,28 @@ def strength_cmd(
                                on_result=lambda r: advance(r.task))
     summary = {"suite": suite, "target": target.name, "settings": vars(settings), "out": str(out_dir),
                **summarize_strength(results)}
+    grown = _augment(tasks, results, target, settings, augment_cap, augment_target, unsafe, json_out) \
+        if augment else None
     if json_out:
-        print_json({**summary, "per_task": [r.to_json() for r in results]})
+        print_json({**summary, "per_task": [r.to_json() for r in results],
+                    **({"augment": grown} if grown is not None else {})})
         return
     console.print(strength_table(summary, results))
+    if grown is not None:
+        console.print(augment_table(grown))
+
+
+def _augment(tasks: list, results: list, target: object, settings: object, cap: int, rate: float,  # type: ignore[type-arg]
+             unsafe: bool, quiet: bool) -> dict:  # type: ignore[type-arg]
+    """Run --augment; a suite folder that cannot be written is a usage error, not a traceback."""
+    from ..harness.evaluate import Evaluator
+    from ..suite.strength.augment import run_augment, summarize_augment
+
+    if not quiet:
+        err_console.print(f"adding inputs for {sum(r.count(probe='gap') > 0 for r in results)} task(s) with gaps ...")
+    try:
+        done = run_augment(tasks, results, target, Evaluator(unsafe=unsafe), settings,  # type: ignore[arg-type]
+                           cap=cap, target_rate=rate)
+    except OSError as e:
+        raise UsageError(f"cannot write the added inputs into the suite: {e}") from None
+    return summarize_augment(done)

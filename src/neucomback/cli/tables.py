@@ -91,12 +91,38 @@ def strength_table(summary: dict[str, Any], results: list) -> Table:  # type: ig
     for name, t in rows:
         table.add_row(name, str(t["total"]), str(t["valid"]), str(t["killed"]), str(t["gaps"]), str(t["equivalent"]),
                       str(t["invalid"]), pct(t["kill_rate"]), pct(t["killable_kill_rate"]))
-    notes = [f"gap: {g['task']}: {g['mutant']}" for g in summary["gaps"][:15]]
+    notes = []
+    up = summary["overall"]
+    if up.get("upstream_killable"):
+        notes.append(f"the upstream single I/O pair alone rejects {pct(up['upstream_killable_kill_rate'])} of the "
+                     f"{up['upstream_killable']} killable mutants of imported tasks")
+    notes += [f"gap: {g['task']}: {g['mutant']}" for g in summary["gaps"][:15]]
     if len(summary["gaps"]) > 15:
         notes.append(f"... and {len(summary['gaps']) - 15} more (--json lists them all)")
     notes += [f"reference fails: {f['task']}" for f in summary["reference_failures"]]
     if summary["no_probe"]:
         notes.append(f"{len(summary['no_probe'])} task(s) without a probe (own harness)")
     notes.append(f"per-task results in {summary['out']}")
+    table.caption = "\n".join(notes)
+    return table
+
+
+def augment_table(grown: dict[str, Any]) -> Table:
+    """`suite strength --augment`: per task, the gaps, how many the added inputs close and
+    the killable kill rate before and after."""
+    from ..report.metrics import pct
+
+    table = Table(title=f"inputs added: {grown['added']}, closing {grown['closed']} of {grown['gaps']} gaps "
+                        f"in {grown['tasks']} task(s)")
+    table.add_column("task", no_wrap=True)
+    for col in ("gaps", "closed", "added", "of killable before", "after"):
+        table.add_column(col, justify="right")
+    notes = []
+    for a in grown["per_task"]:
+        table.add_row(a["task"], str(a["gaps"]), str(a["closed"]), str(len(a["added"])),
+                      pct(a["killable_rate_before"]), pct(a["killable_rate_after"]))
+        if a["note"]:
+            notes.append(f"{a['task']}: {a['note']}")
+    notes.append("written to augment.toml in each task's folder; `suite show` counts them")
     table.caption = "\n".join(notes)
     return table

@@ -151,6 +151,7 @@ class Evaluator:
             if res.output_truncated:
                 what += " It printed more output than allowed."
             fault = fault_feedback(got, expected)
+            v.failing_case = min(got.faults) if got.faults else case
             v.fail("candidate", "run", (f"{fault}\nThen the program {res.describe()}." if fault else
                                         f"{what}\nInputs of case #{case}: {describe_inputs(expected, case)}")
                    + (f"\nstderr: {res.stderr.strip()[-500:]}" if res.stderr.strip() else ""))
@@ -159,6 +160,7 @@ class Evaluator:
         v.stage = Stage.RAN
         broken = protocol_feedback(got) or fault_feedback(got, expected)
         if broken:
+            v.failing_case = None if got.malformed else min(got.faults)
             v.fail("candidate", "check", broken)
             return
         upstream = task.meta.get("upstream_cases")
@@ -168,6 +170,7 @@ class Evaluator:
         result = compare(expected, got, task.rel_tol, task.abs_tol, task.ulps)
         v.cases_passed = result.cases_passed
         if not result.ok:
+            v.failing_case = result.first_bad_case
             v.fail("candidate", "check", result.feedback)
             return
         v.stage, v.correct, v.feedback = Stage.CORRECT, True, result.feedback

@@ -44,16 +44,20 @@ class RunSpec:
     stdin: bytes = b""
 
 
-def level2_plan(seed: int, sizes: list[int], calls: int, hashed: bool) -> bytes:
-    """The stdin plan of NB_L2_MAIN (nbh.h): every size with `calls` calls."""
-    return f"{seed} {int(hashed)} {len(sizes)} {' '.join(f'{n} {max(0, calls)}' for n in sizes)}\n".encode()
+def level2_plan(seed: int, sizes: list[int], calls: int, hashed: bool,
+                added: tuple[tuple[int, int, int], ...] = ()) -> bytes:
+    """The stdin plan of NB_L2_MAIN (nbh.h): every size with `calls` calls, inputs from `seed`;
+    then each added run (seed S, entry K, size n): entry K of a plan under seed S, replayed."""
+    c = max(0, calls)
+    entries = [f"{n} {c} 0 0" for n in sizes] + [f"{n} {c} {s} {k}" for s, k, n in added]
+    return f"{seed} {int(hashed)} {len(entries)} {' '.join(entries)}\n".encode()
 
 
 def check_spec(task: Task) -> RunSpec:
     """A correctness run: Level 1 cases by seed; Level 2 every size, every call printed."""
     if task.level == 1:
-        return RunSpec((str(task.seed), str(task.cases)))
-    return RunSpec((), level2_plan(task.seed, task.sizes, CHECK_CALLS, False))
+        return RunSpec((str(task.seed), str(task.cases), *(f"{s}:{k}" for s, k in task.added_cases)))
+    return RunSpec((), level2_plan(task.seed, task.check_sizes, CHECK_CALLS, False, task.added_runs))
 
 
 def time_spec(task: Task, reps: int, seed: int) -> RunSpec:
@@ -94,7 +98,7 @@ def _machine_id() -> str:
 def expected_output(task: Task, target: Target) -> Reference:
     """The reference output of the -O0 build in check mode (cached)."""
     path = cache_root() / "refout" / (key("out", build_fingerprint(task), target.name, target.clang_flags,
-                                          toolchain.version_fingerprint(), task.seed, task.cases, task.sizes) + ".json")
+                                          toolchain.version_fingerprint(), task.seed, task.cases, task.added_cases, task.check_sizes, task.added_runs) + ".json")
     if path.exists():
         d = json.loads(path.read_text())
         return Reference(Output.from_json(d["output"]), d["seconds"])

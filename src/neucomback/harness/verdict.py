@@ -83,6 +83,7 @@ class Verdict:
     feedback: str = ""
     cases_total: int = 0
     cases_passed: int = 0
+    failing_case: int | None = None        # the first test case the candidate got wrong (run/check)
     timing: Timing | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     sandbox: str = ""

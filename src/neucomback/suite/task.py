@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,16 @@ SCALARS: dict[str, tuple[str, str]] = {
     "f32": ("float", "f"), "f64": ("double", "f"), "char": ("char", "c"),
 }
 SPLITS = ("train", "valid", "test")
+ELEM_BYTES = {"i8": 1, "u8": 1, "char": 1, "i16": 2, "u16": 2, "i32": 4, "u32": 4, "f32": 4, "i64": 8, "u64": 8,
+              "f64": 8}
+# The widest stretch of elements one iteration of a vectorised loop covers: 16-byte vectors
+# (SSE2, NEON) and up to 4 of them interleaved (llc's vectoriser). Checks run every size up
+# to twice that, so each vector body, remainder loop and their hand-off is exercised.
+VECTOR_BYTES, INTERLEAVE = 16, 4
+# Level 1 cases per task unless task.toml says otherwise. 128, not 32: re-verifying the
+# mutants that 32 cases let through (docs/test-strength.md), 64 cases killed 20 of 35
+# demonstrable gaps and 128 killed 26, for a run that stays dominated by process start-up.
+DEFAULT_CASES = 128
 
 
 @dataclass(frozen=True)
@@ -78,7 +88,7 @@ class Task:
     tags: list[str] = field(default_factory=list)
     split: str | None = None
     description: str = ""
-    cases: int = 32
+    cases: int = DEFAULT_CASES
     seed: int = 0
     rel_tol: float = 0.0           # floats compare bit-exactly unless the task opts in
     abs_tol: float = 0.0
@@ -88,6 +98,26 @@ class Task:
     extra_sources: list[str] = field(default_factory=list)
     source: str = "builtin"
     meta: dict[str, Any] = field(default_factory=dict)
+    # Inputs added by `suite strength --augment` (augment.toml), run after the task's own:
+    # Level 1 cases as (seed, case index) of the harness generator; Level 2 runs as (seed,
+    # plan entry, size), entry K of a run plan under that seed.
+    added_cases: tuple[tuple[int, int], ...] = ()
+    added_runs: tuple[tuple[int, int, int], ...] = ()
+
+    @property
+    def check_sizes(self) -> list[int]:
+        """The sizes a Level 2 check runs: every size from 1 to twice the vectorised span of
+        its narrowest array element, capped at its largest own size (kernels quadratic or cubic
+        in n keep their small sizes) and its own sizes (added runs come after them)."""
+        elems = [ELEM_BYTES[p.elem] for p in self.params if p.is_array and p.elem in ELEM_BYTES]
+        span = 2 * INTERLEAVE * VECTOR_BYTES // min(elems, default=8)
+        dense = range(1, min(span, max(self.sizes, default=1)) + 1)
+        return sorted(set(dense) | set(self.sizes))
+
+    @property
+    def added_count(self) -> int:
+        """How many inputs `suite strength --augment` added (cases or sizes)."""
+        return len(self.added_cases) + len(self.added_runs)
 
     @property
     def ref_c(self) -> Path:
@@ -156,7 +186,7 @@ def load_task(path: Path) -> Task:
         returns=str(data.get("returns", "void")),
         params=[_param(p, where) for p in data.get("params", [])],
         tags=list(data.get("tags", [])), split=data.get("split"),
-        description=str(data.get("description", "")), cases=int(data.get("cases", 32)),
+        description=str(data.get("description", "")), cases=int(data.get("cases", DEFAULT_CASES)),
         seed=int(data.get("seed", _default_seed(str(data["id"])))),
         rel_tol=float(tol.get("rel", 0.0)), abs_tol=float(tol.get("abs", 0.0)), ulps=int(tol.get("ulps", 0)),
         sizes=[int(s) for s in data.get("sizes", [1, 7, 1003])],
@@ -164,6 +194,7 @@ def load_task(path: Path) -> Task:
         extra_sources=list(data.get("extra_sources", [])),
         source=str(data.get("source", "builtin")), meta=dict(data.get("meta", {})),
     )
+    task = _with_augment(task)
     if (task.rel_tol or task.abs_tol or task.ulps) and not str(tol.get("reason", "")).strip():
         raise UsageError(f"{where}: a [tolerance] must say why the IR is not exact (`reason = ...`)")
     if task.level not in (1, 2):
@@ -179,3 +210,24 @@ def load_task(path: Path) -> Task:
 
 def _default_seed(task_id: str) -> int:
     return int.from_bytes(hashlib.sha256(task_id.encode()).digest()[:4], "little")
+
+
+AUGMENT_FILE = "augment.toml"
+
+
+def _with_augment(task: Task) -> Task:
+    """`task` with the inputs of its augment.toml (written by `suite strength --augment`)."""
+    path = task.path / AUGMENT_FILE
+    if not path.exists():
+        return task
+    try:
+        added = tomllib.loads(path.read_text()).get("added", [])
+        cases = tuple((int(a["case"][0]), int(a["case"][1])) for a in added if "case" in a)
+        runs = tuple((int(a["run"][0]), int(a["run"][1]), int(a["run"][2])) for a in added if "run" in a)
+    except (tomllib.TOMLDecodeError, TypeError, ValueError, KeyError, IndexError) as e:
+        raise UsageError(f"{path}: {e}") from None
+    if any(k < 0 for _, k in cases) or any(s < 1 or k < 0 or n < 1 for s, k, n in runs):
+        raise UsageError(f"{path}: seeds and sizes must be >= 1 and indices >= 0")
+    if task.custom_harness is not None and runs:
+        raise UsageError(f"{path}: a Level 2 task with its own harness cannot take added runs")
+    return replace(task, added_cases=cases, added_runs=runs)

@@ -39,7 +39,8 @@
 #endif
 
 static uint64_t nb_state;
-static int nb_k; /* current case index: cases 0..3 pick edge values deterministically */
+static int nb_k;   /* the generator's case index: cases 0..3 pick edge values deterministically */
+static int nb_rec; /* the case number printed in records (differs from nb_k for added cases) */
 
 static uint64_t nb_next(void) {
     uint64_t z = (nb_state += 0x9E3779B97F4A7C15ull);
@@ -56,7 +57,7 @@ static void nb_seed(uint64_t seed, int k) {
     nb_state = (uint64_t)k * 0xD1B54A32D192ED03ull + 0x8CB92BA72F3D8DD7ull;
     uint64_t b = nb_next();
     nb_state = a ^ b;
-    nb_k = k;
+    nb_k = nb_rec = k;
 }
 
 /* Uniform in [0, bound) for bound > 0, by multiply-shift (no division: array setup draws
@@ -80,8 +81,34 @@ static uint64_t nb_uniform_u(uint64_t lo, uint64_t hi) {
 
 static int64_t nb_clamp(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : v > hi ? hi : v; }
 
+/* Where signed and unsigned code part ways, and the limits of every narrower width: a
+ * signedness slip (jl for jb, sar for shr, movs for movz, sdiv for udiv) shows only there. */
+static const int64_t nb_bounds_i[] = {
+    INT8_MIN, INT8_MIN + 1, INT8_MAX, 255, 256, INT16_MIN, INT16_MIN + 1, INT16_MAX, 65535, 65536,
+    INT32_MIN, INT32_MIN + 1, INT32_MAX, INT64_C(4294967295), INT64_C(4294967296), INT64_MIN + 1, INT64_MAX,
+    INT64_MAX - 1, 2, -2};
+static const uint64_t nb_bounds_u[] = {
+    0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000u, 0xffffffffu,
+    UINT64_C(0x100000000), UINT64_C(0x7fffffffffffffff), UINT64_C(0x8000000000000000), UINT64_MAX - 1, 2};
+#define NB_COUNT(a) ((uint64_t)(sizeof(a) / sizeof((a)[0])))
+
+/* The task's own constants (from its C source, with their neighbours): a generated harness
+ * defines NB_CONSTS_LIST before including this header. */
+#ifdef NB_CONSTS_LIST
+static const int64_t nb_consts[] = {NB_CONSTS_LIST};
+#define NB_NCONSTS NB_COUNT(nb_consts)
+#else
+static const int64_t nb_consts[1] = {0};
+#define NB_NCONSTS UINT64_C(0)
+#endif
+
+static int64_t nb_const_near(void) {
+    return nb_consts[nb_below(NB_NCONSTS)] + (int64_t)nb_below(3) - 1;
+}
+
 /* Signed value in [lo, hi]: edges on cases 0-3 (0, -1, lo, hi), then mostly random with
- * edge values and small magnitudes mixed in, because bugs live at boundaries. */
+ * edge values, signed/unsigned boundaries, the task's constants +-1 and small magnitudes
+ * mixed in, because bugs live at boundaries. */
 static int64_t nb_int(int64_t lo, int64_t hi) {
     switch (nb_k) {
     case 0: return nb_clamp(0, lo, hi);
@@ -90,10 +117,14 @@ static int64_t nb_int(int64_t lo, int64_t hi) {
     case 3: return hi;
     }
     uint64_t r = nb_next() % 16;
-    if (r == 0) { int64_t e[6] = {lo, hi, 0, -1, 1, lo + 1}; return nb_clamp(e[nb_next() % 6], lo, hi); }
-    if (r < 5) return nb_clamp(nb_uniform(-16, 16), lo, hi);
+    if (r == 0) { int64_t e[7] = {lo, hi, 0, -1, 1, lo + (lo < hi), hi - (lo < hi)}; return nb_clamp(e[nb_next() % 7], lo, hi); }
+    if (r <= 2) return nb_clamp(nb_bounds_i[nb_below(NB_COUNT(nb_bounds_i))], lo, hi);
+    if (r == 3 && NB_NCONSTS) return nb_clamp(nb_const_near(), lo, hi);
+    if (r < 7) return nb_clamp(nb_uniform(-16, 16), lo, hi);
     return nb_uniform(lo, hi);
 }
+
+static uint64_t nb_clamp_u(uint64_t v, uint64_t lo, uint64_t hi) { return v < lo ? lo : v > hi ? hi : v; }
 
 static uint64_t nb_uint(uint64_t lo, uint64_t hi) {
     switch (nb_k) {
@@ -104,7 +135,9 @@ static uint64_t nb_uint(uint64_t lo, uint64_t hi) {
     }
     uint64_t r = nb_next() % 16;
     if (r == 0) return (nb_next() & 1) ? lo : hi;
-    if (r < 5) { uint64_t v = lo + nb_next() % 17; return v > hi ? hi : v; }
+    if (r <= 2) return nb_clamp_u(nb_bounds_u[nb_below(NB_COUNT(nb_bounds_u))], lo, hi);
+    if (r == 3 && NB_NCONSTS) { int64_t c = nb_const_near(); return c < 0 ? lo : nb_clamp_u((uint64_t)c, lo, hi); }
+    if (r < 7) { uint64_t v = lo + nb_next() % 17; return v > hi ? hi : v; }
     return nb_uniform_u(lo, hi);
 }
 
@@ -349,7 +382,7 @@ static void nb_hash_bytes(const void *p, size_t n) {
 }
 
 static int nb_out_hashed(const char *dir) { return nb_hash_mode && dir[0] == 'o'; }
-static void nb_head(const char *dir, const char *name, char kind) { printf("%s %d %s %c", dir, nb_k, name, kind); }
+static void nb_head(const char *dir, const char *name, char kind) { printf("%s %d %s %c", dir, nb_rec, name, kind); }
 static void nb_put_i(const char *dir, const char *name, int64_t v) {
     if (nb_out_hashed(dir)) { nb_hash_acc = nb_mix(nb_hash_acc, (uint64_t)v); return; }
     nb_head(dir, name, 'i'); printf(" %" PRId64 "\n", v);
@@ -419,23 +452,40 @@ static int64_t nb_now_ns(void) {
 
 #ifndef NBH_MAIN_DEFINED
 #define NBH_MAIN_DEFINED
-/* Level 1 entry point: `exe SEED NCASES`. Output is flushed after each case so that a
- * crash in case k still shows which inputs caused it; after each case the calling
- * convention and the guard zones are checked. */
+/* Level 1 entry point: `exe SEED NCASES [S:K ...]`: cases 0..NCASES-1 of SEED, then the
+ * added cases (`suite strength --augment`), case K of seed S each (nb_case(K): a harness with
+ * a fixed input list takes input K), printed as cases NCASES, NCASES+1, ... Output is flushed after each case so that a crash in case k still shows
+ * which inputs caused it; after each case the calling convention and the guard zones are
+ * checked. */
 #define NB_L1_MAIN                                                                       \
     int main(int argc, char **argv) {                                                    \
         uint64_t seed = argc > 1 ? strtoull(argv[1], 0, 10) : 1;                         \
         int ncases = argc > 2 ? atoi(argv[2]) : 32;                                      \
+        int total = ncases + (argc > 3 ? argc - 3 : 0);                                  \
         nb_abi_seed(seed);                                                               \
-        for (int k = 0; k < ncases; k++) {                                               \
-            nb_seed(seed, k);                                                            \
-            nb_fault_case = k;                                                           \
+        for (int c = 0; c < total; c++) {                                                \
+            int k = c;                                                                   \
+            if (c < ncases) {                                                            \
+                nb_seed(seed, c);                                                        \
+            } else {                                                                     \
+                char *end = 0;                                                           \
+                uint64_t s = strtoull(argv[3 + c - ncases], &end, 10);                   \
+                if (!end || *end != ':') {                                               \
+                    fprintf(stderr, "harness: bad added case %s\n", argv[3 + c - ncases]); \
+                    return 2;                                                            \
+                }                                                                        \
+                k = atoi(end + 1);                                                       \
+                nb_abi_seed(s); /* the register and canary values of that run, too */    \
+                nb_seed(s, k);                                                           \
+                nb_rec = c;                                                              \
+            }                                                                            \
+            nb_fault_case = c;                                                           \
             nb_case(k);                                                                  \
-            nb_fault_case = k;                                                           \
+            nb_fault_case = c;                                                           \
             nb_check_faults();                                                           \
             fflush(stdout);                                                              \
         }                                                                                \
-        printf("end %d\n", ncases);                                                      \
+        printf("end %d\n", total);                                                       \
         return 0;                                                                        \
     }
 
@@ -446,8 +496,9 @@ static int64_t nb_now_ns(void) {
  *   nb_report(tag)  print the outputs as "out" records named <array>.<tag>,
  *   nb_teardown()   free the state.
  * The run plan comes on standard input, never on argv or in the environment:
- *     SEED HASH COUNT  N1 CALLS1  N2 CALLS2 ...
- * For each size: setup, then CALLS calls with the inputs perturbed before every call but
+ *     SEED HASH COUNT  N1 CALLS1 S1 K1  N2 CALLS2 S2 K2 ...
+ * Entry c draws its inputs as entry K of seed S (`suite strength --augment` replays a probe's
+ * run that way), or as entry c of SEED when S is 0. For each size: setup, then CALLS calls with the inputs perturbed before every call but
  * the first; the calling convention and guard zones are checked after every call. With
  * HASH 0 (check runs) the outputs of every call are printed as case c, tag r<call>;
  * with HASH 1 (timing runs) they are folded into one hash, printed once per size, so
@@ -457,29 +508,33 @@ static int64_t nb_now_ns(void) {
     int main(void) {                                                                     \
         unsigned long long seed = 0;                                                     \
         int hash = 0, count = 0;                                                         \
-        if (scanf("%llu %d %d", &seed, &hash, &count) != 3 || count < 0 || count > 64) { \
+        if (scanf("%llu %d %d", &seed, &hash, &count) != 3 || count < 0 || count > 512) { \
             fprintf(stderr, "harness: bad run plan on stdin\n"); return 2; }             \
         nb_abi_seed(seed);                                                               \
         nb_hash_mode = hash;                                                             \
         int64_t t_total = 0;                                                             \
         for (int c = 0; c < count; c++) {                                                \
             long long n = 0, calls = 0;                                                  \
-            if (scanf("%lld %lld", &n, &calls) != 2 || calls < 0) {                      \
+            unsigned long long es = 0;                                                   \
+            int ek = 0;                                                                  \
+            if (scanf("%lld %lld %llu %d", &n, &calls, &es, &ek) != 4 || calls < 0 || ek < 0) { \
                 fprintf(stderr, "harness: bad run plan on stdin\n"); return 2; }         \
-            nb_seed(seed, 1000 + c); /* k >= 4: random values, not the L1 edge cases */  \
+            if (!es) { es = seed; ek = c; }                                              \
+            nb_abi_seed(es);                                                             \
+            nb_seed(es, 1000 + ek); /* k >= 4: random values, not the L1 edge cases */   \
+            nb_rec = c;                                                                  \
             printf("in %d n i %lld\n", c, n);                                            \
             nb_setup(n);                                                                 \
             nb_hash_acc = 0x243F6A8885A308D3ull;                                         \
             for (long long r = 0; r < calls; r++) {                                      \
                 char tag[24];                                                            \
-                nb_k = 1000 + c;                                                         \
+                nb_k = 1000 + ek;                                                        \
                 if (r) nb_perturb(n);                                                    \
                 nb_fault_case = c;                                                       \
                 int64_t t0 = nb_now_ns();                                                \
                 nb_call(n);                                                              \
                 t_total += nb_now_ns() - t0;                                             \
                 nb_check_faults();                                                       \
-                nb_k = c;                                                                \
                 snprintf(tag, sizeof tag, "r%lld", r);                                   \
                 nb_report(hash ? "t" : tag);                                             \
             }                                                                            \

@@ -33,14 +33,17 @@ from ...harness.build import RUNTIME_DIR
 from ...harness.check import Output, compare, parse_output
 from ...targets import get_target
 from ._common import TaskFailed, clangxx, compile_or_fail, link_or_copy, run, to_toml
+from ..harnessgen import int_literals
 from ._jsonrec import GLUE_HPP, finite, records
 
-DERIVED_CASES = 31            # derived inputs per task (so 32 cases with the upstream one)
-MIN_DERIVED = 20              # fewer valid derived inputs than this: the task is not imported
-CANDIDATES = 96               # derived inputs tried per task
+DERIVED_CASES = 127           # derived inputs per task (so 128 cases with the upstream one)
+PROBE_INPUTS = 128            # further clean inputs kept in the harness for `suite strength` only
+MIN_DERIVED = 20              # fewer valid derived inputs than this: imported, marked weak_tests
+CANDIDATES = 384              # derived inputs tried per batch
 CASE_ALARM_S = 3              # per-case limit inside probe runs (sanitized builds are slow)
 SLOW_CASE_NS = 100_000_000    # a derived case slower than this at -O0 natively is dropped
-INPUT_SEED = "neucomback-import-v1"
+REAL_HARNESS_ROUNDS = 4       # real-harness checks of one task (see import_task)
+INPUT_SEED = "neucomback-import-v2"
 PCH_HEADERS = ("vector", "nlohmann/json.hpp", "fstream", "iomanip", "time.h", "math.h", "iostream")
 
 SAN_ENV = {  # UBSan recovers (its reports are attributed to cases); ASan stops at the first error
@@ -176,7 +179,7 @@ int main(int argc, char **argv) {
     for (int i = 2; i < argc; i++) {
         int k = atoi(argv[i]);
         fprintf(stderr, "nb-start %d\n", k);
-        nb_k = k;
+        nb_k = nb_rec = k;
         alarm(limit);
         int64_t t0 = nb_now_ns();
         nb_case(k);
@@ -247,11 +250,25 @@ def _new_str(rng: random.Random, s: str) -> str:
     return "".join(rng.choice(pool) for _ in s)
 
 
-def derive_input(original: Any, rng: random.Random, mode: int) -> Any:
+# Where signed and unsigned code part ways, and the limits of narrower widths: a signedness
+# slip (jl for jb, sar for shr, movs for movz) shows only there.
+_BOUNDARY_INTS = (-1, -2, -128, 127, 128, 255, 256, -32768, 32767, 32768, 65535, 65536,
+                  -2**31, 2**31 - 1, 2**31, 2**32 - 1)
+
+
+def _boundary_int(rng: random.Random, consts: tuple[int, ...]) -> int:
+    if consts and rng.random() < 0.5:
+        return rng.choice(consts) + rng.choice((-1, 0, 1))
+    return rng.choice(_BOUNDARY_INTS)
+
+
+def derive_input(original: Any, rng: random.Random, mode: int, consts: tuple[int, ...] = ()) -> Any:
     """Same shape, same array lengths and string lengths, perturbed values.
 
     mode 0: one to three leaves changed slightly; 1: a quarter of the leaves redrawn;
-    2: three quarters; 3: every leaf redrawn (rarely also negative or large integers).
+    2: three quarters; 3: every leaf redrawn (rarely also negative or large integers);
+    4: one or two integer leaves set to a signed/unsigned boundary or to one of `consts`
+    (the kernel's own constants) +-1.
     """
     leaves: list[tuple[str, Any]] = []
     _leaves(original, leaves)
@@ -259,7 +276,13 @@ def derive_input(original: Any, rng: random.Random, mode: int) -> Any:
     floats = [v for _, v in leaves if isinstance(v, float)]
     hi_i = max(ints, default=127)
     hi_f = max((abs(f) for f in floats), default=100.0)
-    if mode == 0:
+    int_at = [i for i, (_, v) in enumerate(leaves) if isinstance(v, int) and not isinstance(v, bool)]
+    if mode == 4 and not int_at:
+        mode = 0
+    if mode == 4:
+        chosen = set(rng.sample(int_at, min(len(int_at), rng.randint(1, 2))))
+        p = 0.0
+    elif mode == 0:
         chosen = set(rng.sample(range(len(leaves)), min(len(leaves), rng.randint(1, 3)))) if leaves else set()
         p = 0.0
     else:
@@ -275,6 +298,8 @@ def derive_input(original: Any, rng: random.Random, mode: int) -> Any:
         if isinstance(v, bool):
             return not v
         if isinstance(v, int):
+            if mode == 4:
+                return _boundary_int(rng, consts)
             if mode == 0:
                 return max(0, v + rng.choice((-2, -1, 1, 2)))
             return _new_int(rng, v, hi_i, wild=mode == 3)
@@ -296,13 +321,14 @@ def derive_input(original: Any, rng: random.Random, mode: int) -> Any:
     return rebuild(original)
 
 
-def derived_inputs(upstream_id: str, original: Any, n: int, start: int = 0, mode: int | None = None) -> list[str]:
+def derived_inputs(upstream_id: str, original: Any, n: int, start: int = 0, mode: int | None = None,
+                   consts: tuple[int, ...] = ()) -> list[str]:
     """`n` derived input texts, seeded by the upstream id and the candidate index (stable);
-    modes cycle through 0-3 unless `mode` is given."""
+    modes cycle through 0-4 unless `mode` is given."""
     out = []
     for j in range(start, start + n):
         rng = random.Random(f"{INPUT_SEED}:{upstream_id}:{j}")
-        v = derive_input(original, rng, j % 4 if mode is None else mode)
+        v = derive_input(original, rng, j % 5 if mode is None else mode, consts)
         out.append(json.dumps(v, separators=(",", ":")))
     return out
 
@@ -739,6 +765,7 @@ class L1Result:
     upstream_flags: list[str]
     upstream_ref_match: bool | None
     seconds: float = 0.0
+    weak: str = ""              # why the task's tests are weaker than the rest (kept, never dropped)
 
 
 def task_id_for(upstream_id: str, function: str) -> str:
@@ -746,9 +773,12 @@ def task_id_for(upstream_id: str, function: str) -> str:
 
 
 def import_task(up: L1Upstream, split: str, upstream_split: str, shared: Path, tools: ProbeToolchain,
-                dest_root: Path, *, derived: int = DERIVED_CASES, min_derived: int = MIN_DERIVED,
-                candidates: int = CANDIDATES) -> L1Result:
-    """Convert one upstream task into `dest_root/<task id>/`; raise TaskFailed if it cannot be."""
+                dest_root: Path, *, derived: int = DERIVED_CASES, min_derived: int | None = None,
+                candidates: int = CANDIDATES,
+                check: Callable[[Path], tuple[int, str] | None] | None = None) -> L1Result:
+    """Convert one upstream task into `dest_root/<task id>/`; raise TaskFailed if it cannot be.
+    `check(task_dir)` judges the written task in its real harness: None, or (case, why) of the
+    first case that fails there (that input is then dropped)."""
     kernel, main, t_in, t_ref = (up.file(p) for p in ("kernel{}.c", "main{}.cpp", "test{}.in", "test{}.ref"))
     for p in (kernel, main, t_in):
         if not p.is_file():
@@ -767,6 +797,8 @@ def import_task(up: L1Upstream, split: str, upstream_split: str, shared: Path, t
     if not finite(original):
         raise TaskFailed("upstream input holds non-finite numbers")
     task_id = task_id_for(up.upstream_id, function)
+    consts = tuple(int_literals(kernel_src))
+    want = derived + PROBE_INPUTS
     texts = [in_text]
     seen = {json.dumps(original, separators=(",", ":"))}
     result = ProbeResult(cases=[])
@@ -781,9 +813,9 @@ def import_task(up: L1Upstream, split: str, upstream_split: str, shared: Path, t
         _install_includes(shared, tdir)
         # batch 1: all perturbation modes; batch 2 (only if too few survive): small changes only
         for batch, (n, mode) in enumerate(((candidates, None), (candidates, 0))):
-            if batch and len(survivors) >= derived:
+            if batch and len(survivors) >= want:
                 break
-            pool = derived_inputs(up.upstream_id, original, n, start=len(texts) - 1, mode=mode)
+            pool = derived_inputs(up.upstream_id, original, n, start=len(texts) - 1, mode=mode, consts=consts)
             fresh: list[int] = []
             for t in pool:  # derived inputs equal to the upstream one (or to each other) add nothing
                 texts.append(t)
@@ -801,19 +833,16 @@ def import_task(up: L1Upstream, split: str, upstream_split: str, shared: Path, t
                 prober.upstream_checked, prober.accepted = True, previous.accepted
             kept = prober.screen([0, *fresh], result)
             survivors += [c for c in kept if c]
-        # the final harness runs only case 0 + the first `derived` survivors, in that order:
-        # re-check exactly that sequence, refilling from the remaining survivors if needed
-        final, rest = [0, *survivors[:derived]], survivors[derived:]
+        # the final harness holds case 0 + the first `want` survivors, in that order: the
+        # task's tests run the first 1 + `derived`, a strength probe runs them all. Re-check
+        # exactly that sequence (a prefix of a clean run is clean), refilling if needed.
+        final, rest = [0, *survivors[:want]], survivors[want:]
         while True:
             final = prober.stabilize(final, result)
-            missing = derived - (len(final) - 1)
+            missing = want - (len(final) - 1)
             if missing <= 0 or not rest:
                 break
             final, rest = final + rest[:missing], rest[missing:]
-        n_derived = len(final) - 1
-        if n_derived < min_derived:
-            why = ", ".join(f"{k}: {v}" for k, v in sorted(result.dropped.items())) or "none"
-            raise TaskFailed(f"only {n_derived} derived inputs run cleanly (need {min_derived}); dropped: {why}")
         ref_match: bool | None = None
         if t_ref.is_file() and result.reference is not None:
             try:
@@ -822,35 +851,64 @@ def import_task(up: L1Upstream, split: str, upstream_split: str, shared: Path, t
                 ref_match = compare(exp, _case_outs(result.reference, 0), 1e-9, 1e-12).ok
             except json.JSONDecodeError:
                 ref_match = None
-        final_texts = [texts[c] for c in final]
-        harness = harness_source(up.upstream_id, adapted, final_texts)
-
         flags = sorted(set(result.upstream_flags))
-        meta: dict[str, Any] = {
-            "upstream_cases": [0],
-            "upstream_dataset": "QiMeng-IPRC/QiMeng-NeuComBack",
-            "upstream_level": 1,
-            "upstream_id": int(up.upstream_id) if up.upstream_id.isdigit() else up.upstream_id,
-            "upstream_split": upstream_split,
-            "derived_inputs": n_derived,
-            "derived_candidates": tried,
-            "derived_dropped": dict(sorted(result.dropped.items())),
-            "input_seed": INPUT_SEED,
-            "signature": decl,
-        }
-        if ref_match is not None:
-            meta["upstream_ref_match"] = ref_match
-        if flags:
-            meta["upstream_input_flags"] = flags
-        toml = to_toml({
-            "id": task_id, "level": 1, "function": function, "split": split,
-            "tags": ["imported", "neucomback", "exebench"],
-            "source": "neucomback-upstream",
-            "description": (f"NeuComBack Level1 (ExeBench) task {up.upstream_id}: {decl}. Tested on the upstream "
-                            f"input (case 0) and {n_derived} derived inputs of the same shape."),
-            "cases": len(final),
-        }, {"meta": meta})
-        files = {"ref.c": kernel_src, "harness.cpp": harness, "task.toml": toml}
-        write_task_dir(dest_root, task_id, files, lambda d: _install_includes(shared, d))
-    return L1Result(task_id, function, len(final), dict(result.dropped), flags, ref_match)
+        min_derived = MIN_DERIVED if min_derived is None else min_derived
+
+        def emit(seq: list[int]) -> tuple[int, str]:
+            """Write the task folder for the input sequence `seq` (tests, then probe inputs)."""
+            tests, probe = seq[:1 + derived], seq[1 + derived:]
+            n_derived = len(tests) - 1
+            weak = ""
+            if n_derived < min_derived:  # kept with what runs cleanly: dropping it would change the benchmark
+                why = ", ".join(f"{k}: {v}" for k, v in sorted(result.dropped.items())) or "none"
+                weak = f"only {n_derived} derived inputs run cleanly (want {min_derived}); rejected: {why}"
+            meta: dict[str, Any] = {
+                "upstream_cases": [0],
+                "upstream_dataset": "QiMeng-IPRC/QiMeng-NeuComBack",
+                "upstream_level": 1,
+                "upstream_id": int(up.upstream_id) if up.upstream_id.isdigit() else up.upstream_id,
+                "upstream_split": upstream_split,
+                "derived_inputs": n_derived,
+                "probe_inputs": len(probe),
+                "derived_candidates": tried,
+                "derived_dropped": dict(sorted(result.dropped.items())),
+                "input_seed": INPUT_SEED,
+                "signature": decl,
+            }
+            if ref_match is not None:
+                meta["upstream_ref_match"] = ref_match
+            if flags:
+                meta["upstream_input_flags"] = flags
+            if weak:
+                meta["weak_tests"] = weak
+            toml = to_toml({
+                "id": task_id, "level": 1, "function": function, "split": split,
+                "tags": ["imported", "neucomback", "exebench", *(["weak-tests"] if weak else [])],
+                "source": "neucomback-upstream",
+                "description": (f"NeuComBack Level1 (ExeBench) task {up.upstream_id}: {decl}. Tested on the upstream "
+                                f"input (case 0) and {n_derived} derived inputs of the same shape."),
+                "cases": len(tests),
+            }, {"meta": meta})
+            harness = harness_source(up.upstream_id, adapted, [texts[c] for c in seq])
+            files = {"ref.c": kernel_src, "harness.cpp": harness, "task.toml": toml}
+            write_task_dir(dest_root, task_id, files, lambda d: _install_includes(shared, d))
+            return len(tests), weak
+
+        # last, the task as it will be judged (see _fit.py): an input that fails in the real
+        # harness is dropped and the folder written again; after REAL_HARNESS_ROUNDS - 2 such
+        # drops, everything from the failing input on goes (each round rebuilds the harness)
+        seq = final
+        for round_ in range(REAL_HARNESS_ROUNDS):
+            n_cases, weak = emit(seq)
+            bad = check(dest_root / task_id) if check else None
+            if bad is None:
+                break
+            case, why = bad
+            if case <= 0 or case >= len(seq) or round_ == REAL_HARNESS_ROUNDS - 1:
+                shutil.rmtree(dest_root / task_id, ignore_errors=True)
+                raise TaskFailed(f"the reference fails in the real harness at case {case}: {why}")
+            cut = [seq[case]] if round_ < REAL_HARNESS_ROUNDS - 2 else seq[case:]
+            seq = [c for c in seq if c not in cut]
+            result.dropped["real harness"] = result.dropped.get("real harness", 0) + len(cut)
+    return L1Result(task_id, function, n_cases, dict(result.dropped), flags, ref_match, weak=weak)
 

@@ -36,8 +36,10 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import UsageError
+from ...harness.evaluate import Evaluator
 from . import _level1, _level2
 from ._common import TaskFailed, parse_splits
+from ._fit import first_failure
 
 MANIFEST = "IMPORT.json"
 LEVEL_DIRS = {1: "level1", 2: "level2"}
@@ -57,6 +59,7 @@ class TaskOutcome:
     dropped: dict[str, int] = field(default_factory=dict)   # derived inputs rejected, by reason
     flags: list[str] = field(default_factory=list)          # notes about the upstream test itself
     upstream_ref_match: bool | None = None                   # our case 0 equals upstream's .ref / checksum
+    weak_tests: str = ""             # imported with fewer derived inputs than wanted, and why
     seconds: float = 0.0
 
 
@@ -220,13 +223,16 @@ def _run_level1(root: Path, out: Path, items: list[tuple[int, str, str]], work: 
     suite_shared = dest / ".shared"
     shutil.copytree(shared, suite_shared)
 
+    evaluator = Evaluator()
+
     def one(item: tuple[int, str, str]) -> TaskOutcome:
         _, uid, split = item
         t = time.perf_counter()
         try:
-            r = _level1.import_task(_level1.L1Upstream(uid, exebench), split, split, suite_shared, tools, dest)
+            r = _level1.import_task(_level1.L1Upstream(uid, exebench), split, split, suite_shared, tools, dest,
+                                    check=lambda d: first_failure(d, evaluator))
             o = TaskOutcome(1, uid, split, True, r.task_id, cases=r.cases, dropped=r.dropped,
-                            flags=r.upstream_flags, upstream_ref_match=r.upstream_ref_match)
+                            flags=r.upstream_flags, upstream_ref_match=r.upstream_ref_match, weak_tests=r.weak)
         except TaskFailed as e:
             o = TaskOutcome(1, uid, split, False, reason=str(e))
         except Exception as e:  # an importer bug must not lose the other tasks
@@ -267,6 +273,10 @@ def format_summary(summary: ImportSummary) -> str:
                 dropped.update(o.dropped)
             if dropped:
                 lines.append("  derived inputs rejected: " + ", ".join(f"{k} {v}" for k, v in dropped.most_common()))
+            weak = [o.upstream_id for o in ok if o.weak_tests]
+            if weak:
+                lines.append(f"  weak tests (tag weak-tests: fewer than {_level1.MIN_DERIVED} derived inputs run "
+                             f"cleanly; kept, not dropped): {', '.join(weak)}")
         if ok and level == 2:
             lines.append(f"  sizes checked per task: {ok[0].cases} (case 0 = upstream initialisation)")
         checked = [o for o in ok if o.upstream_ref_match is not None]

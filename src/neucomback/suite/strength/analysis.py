@@ -7,8 +7,8 @@ For one task on one target:
    `killed` if the verdict is wrong for the candidate's reasons after it built, `invalid` if it
    does not assemble or link (never a test's merit), `infrastructure` if our side failed;
 3. each survivor is verified again against a *probe*: the same task with many more inputs
-   (Level 1: `probe` cases from another seed; Level 2: every size from 1 to 32 and the
-   task's own). A survivor the probe rejects is a `gap`: the task's tests pass code that is
+   (Level 1: `probe` cases from another seed; Level 2: every size from 1 to 128, capped at
+   the task's largest, and the task's own, from another seed). A survivor the probe rejects is a `gap`: the task's tests pass code that is
    demonstrably wrong. One the probe also passes is `equivalent?` (probably equivalent).
 
 Kill rate over killable mutants = killed / (killed + gaps): how much of what can be shown
@@ -34,8 +34,9 @@ from ...targets import Target
 from .mutate import OPERATORS, Mutant, mutants
 
 BUILD_STAGES = ("assemble", "link")
-PROBE_SIZES = list(range(1, 33))
-SCHEMA = 1
+PROBE_DENSE = 128  # Level 2 probe: every size up to this (or the task's largest), another seed
+PROBE_SEED = 7919
+SCHEMA = 2
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class MutantResult:
     status: str               # killed | survived | invalid | infrastructure
     stage: str = ""           # the failing stage (killed/invalid/infrastructure)
     probe: str = ""           # survivors: gap | equivalent? | unavailable | infrastructure
+    upstream: str = ""        # imported tasks: the upstream I/O pair alone "killed" or "passed" it
     feedback: str = ""        # the first line of what rejected it (the probe's, for gaps)
 
 
@@ -89,29 +91,36 @@ def tally(ms: Iterable[MutantResult]) -> dict[str, Any]:
     killed = sum(m.status == "killed" for m in ms)
     gaps = sum(m.probe == "gap" for m in ms)
     valid = sum(m.status in ("killed", "survived") for m in ms)
+    killable = [m for m in ms if (m.status == "killed" or m.probe == "gap") and m.upstream]
+    up_killed = sum(m.upstream == "killed" for m in killable)
     return {"total": len(ms), "valid": valid, "killed": killed, "survived": valid - killed, "gaps": gaps,
             "equivalent": sum(m.probe == "equivalent?" for m in ms),
             "invalid": sum(m.status == "invalid" for m in ms),
             "infrastructure": sum(m.status == "infrastructure" or m.probe == "infrastructure" for m in ms),
             "kill_rate": killed / valid if valid else None,
-            "killable_kill_rate": killed / (killed + gaps) if killed + gaps else None}
+            "killable_kill_rate": killed / (killed + gaps) if killed + gaps else None,
+            "upstream_killable": len(killable),
+            "upstream_killable_kill_rate": up_killed / len(killable) if killable else None}
 
 
 def probe_task(task: Task, cases: int) -> Task | None:
-    """The task with many more inputs, or None when its harness is its own file (imported
-    tasks: their inputs are fixed in it)."""
+    """The task with many more inputs, or None when there are none to be had: a harness of its
+    own has fixed inputs, unless (imported tasks) it holds `meta.probe_inputs` more clean inputs
+    after the task's own, which the probe then runs too."""
     if task.custom_harness is not None:
-        return None
+        extra = int(task.meta.get("probe_inputs", 0)) if task.level == 1 else 0
+        return replace(task, cases=task.cases + extra) if extra else None
     if task.level == 1:
-        return replace(task, cases=max(cases, task.cases), seed=task.seed + 7919)
-    return replace(task, sizes=sorted(set(PROBE_SIZES) | set(task.sizes)))
+        return replace(task, cases=max(cases, task.cases), seed=task.seed + PROBE_SEED)
+    dense = range(1, min(PROBE_DENSE, max(task.sizes)) + 1)
+    return replace(task, sizes=sorted(set(dense) | set(task.sizes)), seed=task.seed + PROBE_SEED)
 
 
 def _first_line(v: Verdict) -> str:
     return (v.feedback or "").strip().splitlines()[0][:300] if v.feedback else ""
 
 
-def _judge(v: Verdict) -> tuple[str, str]:
+def judge(v: Verdict) -> tuple[str, str]:
     if v.correct:
         return "survived", ""
     if v.infrastructure_failure:
@@ -137,17 +146,28 @@ def measure_task(task: Task, target: Target, evaluator: Evaluator, settings: Str
     return out
 
 
+def upstream_task(task: Task) -> Task | None:
+    """An imported task judged on its single upstream I/O pair (case 0) alone, or None."""
+    if task.level == 1 and task.meta.get("upstream_cases") == [0]:
+        return replace(task, cases=1, added_cases=())
+    return None
+
+
 def _one(task: Task, target: Target, evaluator: Evaluator, m: Mutant, probe: Task | None) -> MutantResult:
     v = evaluator.verify(task, target, m.asm, timing=False)
-    status, stage = _judge(v)
+    status, stage = judge(v)
     r = MutantResult(m.operator, m.label, status, stage, feedback=_first_line(v) if status != "survived" else "")
+    single = upstream_task(task) if status in ("killed", "survived") else None
+    if single is not None:  # the upstream benchmark's own check, beside ours, on the same mutant
+        verdict = judge(v if status == "survived" else evaluator.verify(single, target, m.asm, timing=False))[0]
+        r.upstream = {"killed": "killed", "survived": "passed"}.get(verdict, "")
     if status != "survived":
         return r
     if probe is None:
         r.probe = "unavailable"
         return r
     pv = evaluator.verify(probe, target, m.asm, timing=False)
-    pstatus, _ = _judge(pv)
+    pstatus, _ = judge(pv)
     r.probe = {"killed": "gap", "survived": "equivalent?"}.get(pstatus, "infrastructure")
     r.feedback = _first_line(pv) if r.probe == "gap" else ""
     return r

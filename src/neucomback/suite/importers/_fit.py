@@ -1,0 +1,46 @@
+"""The last check of an imported Level 1 task: its real harness, not the importer's probe build.
+
+The importer screens inputs with probe builds of its own. The harness a candidate is linked
+with lays out memory differently (nbh.h, canaries, guard zones), so an input that makes upstream
+code read out of bounds (the upstream input sometimes does, and it is kept: it defines the task)
+can crash there only. So every imported task is run as it will be judged: the -O0 reference
+over all its inputs (the tests, then the probe inputs), and llc -O3's assembly through the
+verifier. The importer drops the first input that fails and checks again.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+from ...harness.build import reference_asm, reference_exe
+from ...harness.check import parse_output
+from ...harness.evaluate import Evaluator
+from ...targets import get_target
+from ..task import load_task
+from ._common import TaskFailed
+
+
+def first_failure(task_dir: Path, evaluator: Evaluator) -> tuple[int, str] | None:
+    """(case, why) of the first case, over the task's tests and its probe inputs, that the -O0
+    reference or llc -O3's assembly fails in the real harness, or None. Raises TaskFailed
+    when the failure names no case."""
+    task = load_task(task_dir)
+    total = task.cases + int(task.meta.get("probe_inputs", 0))
+    x86 = get_target("x86_64")
+    exe = reference_exe(task, x86, "-O0")
+    try:
+        r = subprocess.run([str(exe), str(task.seed), str(total)], capture_output=True, text=True,
+                           errors="replace", timeout=300)
+    except subprocess.TimeoutExpired:
+        raise TaskFailed("the -O0 reference timed out in the real harness") from None
+    if r.returncode != 0:
+        done = {c for c, _ in parse_output(r.stdout).outs}
+        return (max(done) + 1 if done else 0), f"-O0 reference exit status {r.returncode}"
+    v = evaluator.verify(replace(task, cases=total), x86, reference_asm(task, x86).read_text(), timing=False)
+    if v.correct:
+        return None
+    if v.failing_case is None:
+        raise TaskFailed(f"llc -O3 reference fails in the real harness: {v.feedback.splitlines()[0] if v.feedback else ''}")
+    return v.failing_case, f"llc -O3 reference: {v.feedback.splitlines()[0][:160] if v.feedback else ''}"
