@@ -67,10 +67,11 @@ def time_spec(task: Task, reps: int, seed: int) -> RunSpec:
     return RunSpec((), level2_plan(seed, [task.time_size], reps, True))
 
 
-def run_trusted(target: Target, exe: Path, spec: RunSpec, timeout: float = 300) -> ExecResult:
+def run_trusted(target: Target, exe: Path, spec: RunSpec, timeout: float = 300, *, check: bool = True) -> ExecResult:
+    """Run a reference executable (ours: no sandbox); with `check`, a failed run raises."""
     res = _runner.exec([*target.run_prefix(), str(exe), *spec.args], exe.parent, Limits(wall_seconds=timeout),
                        stdin=spec.stdin)
-    if not res.ok:
+    if check and not res.ok:
         raise InfrastructureError(f"reference run of {exe.name} failed: {res.describe()}\n{res.stderr[-2000:]}")
     return res
 

@@ -10,13 +10,13 @@ verifier. The importer drops the first input that fails and checks again.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
 from ...harness.build import reference_asm, reference_exe
 from ...harness.check import parse_output
 from ...harness.evaluate import Evaluator
+from ...harness.reference import RunSpec, run_trusted
 from ...targets import get_target
 from ..task import load_task
 from ._common import TaskFailed
@@ -29,15 +29,10 @@ def first_failure(task_dir: Path, evaluator: Evaluator) -> tuple[int, str] | Non
     task = load_task(task_dir)
     total = task.cases + int(task.meta.get("probe_inputs", 0))
     x86 = get_target("x86_64")
-    exe = reference_exe(task, x86, "-O0")
-    try:
-        r = subprocess.run([str(exe), str(task.seed), str(total)], capture_output=True, text=True,
-                           errors="replace", timeout=300)
-    except subprocess.TimeoutExpired:
-        raise TaskFailed("the -O0 reference timed out in the real harness") from None
-    if r.returncode != 0:
+    r = run_trusted(x86, reference_exe(task, x86, "-O0"), RunSpec((str(task.seed), str(total))), check=False)
+    if not r.ok:
         done = {c for c, _ in parse_output(r.stdout).outs}
-        return (max(done) + 1 if done else 0), f"-O0 reference exit status {r.returncode}"
+        return (max(done) + 1 if done else 0), f"the -O0 reference {r.describe()}"
     v = evaluator.verify(replace(task, cases=total), x86, reference_asm(task, x86).read_text(), timing=False)
     if v.correct:
         return None

@@ -20,6 +20,7 @@ every cached reference output and strength result of the task is recomputed.
 from __future__ import annotations
 
 import json
+import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -140,8 +141,6 @@ def _settings_text(s: StrengthSettings) -> str:
 
 def _entries(task: Task) -> list[Added]:
     """The entries already in the task's augment.toml (their provenance kept)."""
-    import tomllib
-
     path = task.path / AUGMENT_FILE
     if not path.exists():
         return []
