@@ -229,3 +229,77 @@ def test_an_input_that_fails_in_the_real_harness_is_dropped(tmp_path: Path, monk
     (o,) = summary.imported
     assert len(calls) == 2 and o.dropped.get("real harness") == 1  # a third call: the second failed
     assert load_suite(tmp_path / "suite").get(o.task_id).cases == o.cases
+
+
+def test_inputs_past_the_output_budget_are_cut_as_a_tail(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A kernel whose records are long (upstream 230 prints ~70 KB a case) would overflow a
+    check run's output limit over 256 inputs; the importer keeps the inputs that fit in
+    OUTPUT_BUDGET and says so (here the budget is cut to a few KB to make the fixture hit it)."""
+    from neucomback.suite.importers import _fit
+
+    monkeypatch.setattr(_fit, "OUTPUT_BUDGET", 3000)
+    summary = import_neucomback(FIXTURE, tmp_path / "suite", levels=(1,), limit=1)
+    (o,) = summary.imported
+    task = load_suite(tmp_path / "suite").get(o.task_id)
+    total = task.cases + int(task.meta["probe_inputs"])
+    assert o.dropped.get("output budget", 0) > 0 and 2 <= total < 129
+    assert "output budget" in format_summary(summary)
+
+
+def test_reimporting_one_task_keeps_the_others(tmp_path: Path, imported) -> None:  # type: ignore[no-untyped-def]
+    """--id replaces one task's folder and manifest entry in an earlier import; every other
+    task folder stays byte for byte, and the manifest still lists all tasks."""
+    out, summary, _ = imported
+    copy = tmp_path / "suite"
+    shutil.copytree(out, copy)
+    redo = next(o for o in summary.imported if o.upstream_id == "22")
+    stamp = {p: p.stat().st_mtime_ns for p in copy.rglob("task.toml")}
+    again = import_neucomback(FIXTURE, copy, levels=(1,), ids=["22"])
+    assert [o.upstream_id for o in again.outcomes] == ["22"] and again.outcomes[0].ok
+    changed = {p.parent.name for p in copy.rglob("task.toml") if p.stat().st_mtime_ns != stamp.get(p)}
+    assert changed == {redo.task_id}
+    manifest = json.loads((copy / "IMPORT.json").read_text())
+    assert len(manifest["outcomes"]) == 6 and load_suite(copy).get(redo.task_id).cases == redo.cases
+    with pytest.raises(UsageError):
+        import_neucomback(FIXTURE, tmp_path / "fresh", levels=(1,), ids=["22"])  # nothing to re-import into
+
+
+def test_imported_level2_kernels_get_a_probe_of_other_perturbations(imported, evaluator) -> None:  # type: ignore[no-untyped-def]
+    """An imported TSVC kernel's sizes are variants, so the strength probe adds perturbed runs
+    under other seeds: the reference passes them, and they are other inputs (other outputs)."""
+    from neucomback.harness.build import reference_asm
+    from neucomback.harness.reference import expected_output
+    from neucomback.suite.strength.analysis import PROBE_VARIANTS, probe_task
+    from neucomback.targets import get_target
+
+    out, _, _ = imported
+    task = load_suite(out).get("l2_tsvc_vadd")
+    probe = probe_task(task, 300)
+    assert probe is not None and len(probe.added_runs) == PROBE_VARIANTS
+    x86 = get_target("x86_64")
+    assert evaluator.verify(probe, x86, reference_asm(task, x86).read_text(), timing=False).correct
+    outs = expected_output(probe, x86).output.outs
+    n_own = len(task.check_sizes)
+    per_case: dict[int, list[str]] = {}
+    for (case, _), v in sorted(outs.items()):
+        if case >= n_own and probe.added_runs[case - n_own][2] == 1:
+            per_case.setdefault(case, []).append(repr(v))
+    runs = {repr(vs) for vs in per_case.values()}
+    assert len(per_case) == PROBE_VARIANTS // 2 and len(runs) == len(per_case)
+
+
+def test_an_imported_kernel_takes_added_runs_of_its_variants(imported, evaluator, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`suite strength --augment` closes an imported kernel's gap with a perturbed run
+    (`run = [seed, entry, variant]`); the loader accepts it there and the reference passes it."""
+    from neucomback.harness.build import reference_asm
+    from neucomback.targets import get_target
+
+    out, _, _ = imported
+    copy = tmp_path / "suite"
+    shutil.copytree(out, copy)
+    (copy / "level2" / "l2_tsvc_vadd" / "augment.toml").write_text("[[added]]\nrun = [12345, 3, 1]\n")
+    task = load_suite(copy).get("l2_tsvc_vadd")
+    assert task.added_runs == ((12345, 3, 1),)
+    x86 = get_target("x86_64")
+    v = evaluator.verify(task, x86, reference_asm(task, x86).read_text(), timing=False)
+    assert v.correct and v.cases_total == len(task.check_sizes) + 1

@@ -248,7 +248,52 @@ def test_augment_closes_gaps_with_recorded_inputs(tmp_path: Path, suite) -> None
     assert again["overall"]["gaps"] == 0 and again["overall"]["killed"] == doc["overall"]["killed"] + gaps
     show = subprocess.run([EXE, "suite", "show", "l1_days_in_month", "--suite", str(root), "--json"],
                           capture_output=True, text=True, timeout=120)
-    assert json.loads(show.stdout)["added_inputs"] == len(written)
+    shown = json.loads(show.stdout)
+    assert shown["added_inputs"] == len(written)
+    # the suite's record was measured again after the inputs were added: it describes the task as it is
+    rec = shown["strength"]["x86_64"]
+    assert rec["state"] == "current" and rec["gaps"] == 0 and rec["killed"] == doc["overall"]["killed"] + gaps
+
+
+def test_strength_record_reaches_show_baseline_and_the_run_report(tmp_path: Path, suite) -> None:  # type: ignore[no-untyped-def]
+    """`suite strength` keeps its figures in the suite (STRENGTH.<target>.json, outside every
+    task folder, so no fingerprint changes); `suite show` and `baseline` print them, a run
+    records them in its provenance at the start and the report shows them. A task edited
+    since it was measured is reported as changed, and not counted."""
+    root = _weakened(suite, tmp_path, ["l1_days_in_month", "l1_gcd_u32"], 4)
+    show = [EXE, "suite", "show", "l1_gcd_u32", "--suite", str(root), "--json"]
+    before = json.loads(subprocess.run(show, capture_output=True, text=True, timeout=120).stdout)
+    assert before["strength"]["x86_64"] == {"state": "missing"}
+    r = subprocess.run([EXE, "suite", "strength", "--suite", str(root), "--out", str(tmp_path / "s"), "--json"],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["record"] == str(root / "STRENGTH.x86_64.json")
+    per = {t["task"]: t for t in doc["per_task"]}
+    shown = json.loads(subprocess.run(show, capture_output=True, text=True, timeout=120).stdout)["strength"]["x86_64"]
+    assert shown["state"] == "current" and shown["killed"] == per["l1_gcd_u32"]["killed"]
+    assert shown["gaps"] == per["l1_gcd_u32"]["gaps"] and shown["settings"] == {"mutants": 8, "probe": 300, "seed": 1}
+    text = subprocess.run(show[:-1], capture_output=True, text=True, timeout=120).stdout
+    assert "test strength on x86_64: rejects" in text
+
+    toml = root / "days_in_month" / "task.toml"  # an edit after measuring: that entry no longer counts
+    toml.write_text(toml.read_text().replace("cases = 4", "cases = 5"))
+    bl = subprocess.run([EXE, "baseline", "--suite", str(root), "--no-timing", "--json"],
+                        capture_output=True, text=True, timeout=600)
+    st = json.loads(bl.stdout)["test_strength"]
+    assert (st["measured"], st["stale"], st["missing"]) == (1, 1, 0)
+    assert st["killed"] == per["l1_gcd_u32"]["killed"] and st["gaps"] == per["l1_gcd_u32"]["gaps"]
+
+    run = tmp_path / "run"
+    b = subprocess.run([EXE, "bench", "-m", "llc:O3", "--suite", str(root), "--split", "all", "--run-dir", str(run),
+                        "--json"], capture_output=True, text=True, timeout=600)
+    assert b.returncode == 0, b.stderr
+    rep = subprocess.run([EXE, "report", str(run), "--markdown", str(tmp_path / "r.md")],
+                         capture_output=True, text=True, timeout=300)
+    assert rep.returncode == 0, rep.stderr
+    row = next(line for line in (tmp_path / "r.md").read_text().splitlines() if line.startswith("| test strength"))
+    assert "1/2 tasks measured on x86_64" in row and "1 changed since" in row
+    assert "test strength" in (run / "report.html").read_text()
 
 
 def test_a_broken_augment_file_is_a_one_line_error(tmp_path: Path, suite) -> None:  # type: ignore[no-untyped-def]

@@ -103,7 +103,7 @@ def _bench(**a: Any) -> None:
               "prompt": prompt.name, "prompt_sha": hashlib.sha256(prompt.to_toml().encode()).hexdigest()[:16],
               "model_options": parse_model_options(a["model_option"]) or None, "jobs": a["jobs"],
               "concurrency": a["concurrency"], "rpm": a["rpm"], "budget_usd": a["budget_usd"]}
-    session = open_session(run_dir, config, a, provider)
+    session = open_session(run_dir, config, a, provider, tasks)
     stop_code = EXIT_ERROR
     try:
         outcome = run_session(session, tasks, target, prompt, cfg, quiet=a["json_out"], epochs=a["epochs"])

@@ -241,6 +241,7 @@ def baseline(
     from ..baseline import run_baseline
     from ..harness.evaluate import Evaluator
     from ..suite import load_suite
+    from ..suite.strength.record import describe, summarize_record
     from ..targets import get_target
     from .progress import progress_bar
     from .tables import baseline_summary, baseline_table
@@ -257,12 +258,14 @@ def baseline(
             results = run_baseline(tasks, target, comp, evaluator, jobs=jobs, timing=not no_timing,
                                    on_result=lambda r: advance(r.task.id))
         all_results.extend(results)
+    strength = summarize_record(tasks, target.name)
     if json_out:
         print_json({"target": target.name, "results": [
             {"task": r.task.id, "compiler": r.compiler, **r.verdict.to_json()} for r in all_results],
-            "summary": baseline_summary(all_results)})
+            "summary": baseline_summary(all_results), "test_strength": strength})
     else:
         console.print(baseline_table(all_results, target.name))
+        console.print(f"test strength: {describe(strength)}", highlight=False)
     infra = any(r.verdict.infrastructure_failure for r in all_results)
     raise typer.Exit(EXIT_ERROR if infra else EXIT_OK)
 

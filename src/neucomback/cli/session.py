@@ -62,10 +62,11 @@ def make_model(a: dict[str, Any], spec_key: str = "model", url_key: str = "base_
     return CachedProvider(provider, ResponseCache(cache_root() / "responses.sqlite"))
 
 
-def open_session(run_dir: Path, config: dict[str, Any], a: dict[str, Any], provider: Provider) -> Session:
+def open_session(run_dir: Path, config: dict[str, Any], a: dict[str, Any], provider: Provider,
+                 tasks: list[Task] | None = None) -> Session:
     store = RunStore(run_dir)
     resumed = store.bind_config(config, RESUME_KEYS)
-    record_provenance(store, config, resumed)
+    record_provenance(store, config, resumed, tasks)
     if resumed and not a.get("json_out"):
         done = len(store.results())
         console.print(f"resuming {run_dir}: {done} task(s) already finished", highlight=False)

@@ -53,6 +53,24 @@ def _spans(sizes: list[int]) -> str:
     return ", ".join(out)
 
 
+def _strength_line(e: dict | None, state: str, target: str) -> str:  # type: ignore[type-arg]
+    """What the suite's strength record says of one task, in words."""
+    if e is None:
+        how = f"`neucomback suite strength --task ID --target {target}`"
+        return (f"changed since it was measured; measure again with {how}" if state == "stale"
+                else f"not measured; {how} measures it")
+    if e.get("error"):
+        return f"not measured: {e['error']}"
+    k, g, cfg = e["killed"], e["gaps"], e.get("settings", {})
+    rate = f"{100 * k / (k + g):.0f}%" if k + g else "-"
+    gaps = "no probe, so gaps are unknown" if not e.get("probe", True) else f"{g} gap(s)"
+    up = (f"; the upstream I/O pair alone rejects {e['upstream_killed']}/{e['upstream_killable']}"
+          if e.get("upstream_killable") else "")
+    return (f"rejects {k} of {e['valid']} valid mutants, {rate} of the demonstrably wrong ones ({gaps}, "
+            f"{e['equivalent']} probably equivalent){up}; seed {cfg.get('seed')}, {cfg.get('mutants')} mutants, "
+            f"probe {cfg.get('probe')}, measured {e.get('measured_at', '?')}")
+
+
 @suite_app.command("show")
 @handle_errors
 def show(
@@ -67,6 +85,7 @@ def show(
     from ..harness.build import ir_for
     from ..suite import load_suite
     from ..suite.harnessgen import prototype
+    from ..suite.strength.record import task_entry
     from ..targets import get_target
 
     task = load_suite(suite).get(task_id)
@@ -76,16 +95,20 @@ def show(
         tests += f" (+{task.added_count} added by `suite strength --augment`, augment.toml)"
     irs = {name: ir_for(task, get_target(name)).read_text() for name in target}
     sig = prototype(task) if task.params or task.returns != "void" else task.function
+    strength = {name: task_entry(task, name) for name in target}
     if json_out:
         print_json({"id": task.id, "level": task.level, "split": task.split, "tags": task.tags,
-                    "signature": sig, "tests": tests, "added_inputs": task.added_count, "c_source": task.ref_c.read_text(), "ir": irs,
-                    "description": task.description})
+                    "signature": sig, "tests": tests, "added_inputs": task.added_count,
+                    "strength": {n: {"state": st, **(e or {})} for n, (e, st) in strength.items()},
+                    "c_source": task.ref_c.read_text(), "ir": irs, "description": task.description})
         return
     console.print(f"[bold]{task.id}[/]  level {task.level}  split {task.split}  tags: {', '.join(task.tags)}")
     if task.description:
         console.print(task.description, highlight=False)
     console.print(f"signature: {sig}", highlight=False)
     console.print(f"tests: {tests}", highlight=False)
+    for name, (e, st) in strength.items():
+        console.print(f"test strength on {name}: {_strength_line(e, st, name)}", highlight=False)
     console.print(Syntax(task.ref_c.read_text(), "c", line_numbers=False))
     for name, ir in irs.items():
         console.print(f"[bold]IR for {name}[/] ({len(ir.splitlines())} lines)")
@@ -125,21 +148,39 @@ def import_neucomback_cmd(
     level: list[int] = typer.Option([1, 2], "--level", help="Levels to import (repeatable)."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Only the first N tasks of each level."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Tasks converted in parallel."),
+    ids: Optional[list[str]] = typer.Option(None, "--id", help="Re-import only this upstream task (repeatable) "
+                                            "into an earlier import at --out; the other tasks stay."),
+    strength: bool = typer.Option(True, "--strength/--no-strength", help="Measure the imported tests' strength "
+                                  "at the end (`suite strength` with its defaults) and print it."),
+    target_name: str = typer.Option("x86_64", "--target", "-T", help="Target of the strength measurement."),
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Convert the paper's public dataset into our task format (upstream files are never modified)."""
-    from pathlib import Path
-
+    """Convert the paper's public dataset into our task format (upstream files are never modified);
+    then measure how strong the imported tests are, with mutants of llc -O3's assembly."""
+    from ..suite import load_suite
     from ..suite.importers import count_tasks, format_summary, import_neucomback
+    from ..suite.strength.analysis import StrengthSettings
     from .progress import progress_bar
 
-    total = count_tasks(Path(src), levels=level, limit=limit)
+    total = count_tasks(Path(src), levels=level, limit=limit, ids=ids)
     with progress_bar("importing NeuComBack", total, quiet=json_out) as advance:
-        summary = import_neucomback(Path(src), Path(out), levels=level, limit=limit, progress=advance, jobs=jobs)
+        summary = import_neucomback(Path(src), Path(out), levels=level, limit=limit, progress=advance, jobs=jobs,
+                                    ids=ids)
+    measured = None
+    if strength and summary.imported:
+        loaded = load_suite(out)
+        mine = {o.task_id for o in summary.imported}
+        measured = _measure(loaded.root, [t for t in loaded.tasks.values() if t.id in mine], target_name,
+                            StrengthSettings(),
+                            Path(out) / ".strength", jobs or 2, False, json_out)
     if json_out:
-        print_json(summary.to_json())
-    else:
-        console.print(format_summary(summary), highlight=False, markup=False)
+        print_json({**summary.to_json(), **({"strength": measured[0]} if measured else {})})
+        return
+    console.print(format_summary(summary), highlight=False, markup=False)
+    if measured:
+        from .tables import strength_table
+
+        console.print(strength_table(*measured))
 
 
 @suite_app.command("strength")
@@ -170,28 +211,27 @@ def strength_cmd(
     """Mutation analysis of the tests: mutants of the reference assembly through the real
     verifier; survivors probed with many more inputs to find demonstrated test gaps; with
     --augment, the inputs that showed them wrong are added to the tasks."""
-    from ..harness.evaluate import Evaluator
     from ..suite import load_suite
-    from ..suite.strength.analysis import StrengthSettings, run_strength, summarize_strength
+    from ..suite.strength.analysis import StrengthSettings
     from ..targets import get_target
     from .common import log_dir
-    from .progress import progress_bar
     from .tables import augment_table, strength_table
 
-    target = get_target(target_name)
     loaded = load_suite(suite)
     tasks = loaded.select(level=level, split=split, limit=limit, ids=task, tags=tag)
     if not tasks:
         raise UsageError(f"no tasks in suite {suite!r} for split={split} level={level} tags={tag}")
-    out_dir = out or log_dir() / f"strength-{Path(suite).name}-{target.name}"
+    out_dir = out or log_dir() / f"strength-{Path(suite).name}-{get_target(target_name).name}"
     settings = StrengthSettings(mutants=mutants, probe=probe, seed=seed)
-    with progress_bar(f"mutation analysis on {target.name}", len(tasks), quiet=json_out) as advance:
-        results = run_strength(tasks, target, Evaluator(unsafe=unsafe), settings, out_dir, jobs=jobs,
-                               on_result=lambda r: advance(r.task))
-    summary = {"suite": suite, "target": target.name, "settings": vars(settings), "out": str(out_dir),
-               **summarize_strength(results)}
-    grown = _augment(tasks, results, target, settings, augment_cap, augment_target, unsafe, json_out) \
-        if augment else None
+    summary, results = _measure(loaded.root, tasks, target_name, settings, out_dir, jobs, unsafe, json_out,
+                                record=not augment)
+    grown = _augment(tasks, results, get_target(target_name), settings, augment_cap, augment_target, unsafe,
+                     json_out) if augment else None
+    if grown is not None:
+        if grown["added"]:  # the record must describe the tasks as they now are
+            tasks, results = _remeasure(suite, tasks, results, grown, get_target(target_name), settings, out_dir,
+                                        jobs, unsafe, json_out)
+        summary["record"] = _write_record(loaded.root, target_name, tasks, results, settings, json_out)
     if json_out:
         print_json({**summary, "per_task": [r.to_json() for r in results],
                     **({"augment": grown} if grown is not None else {})})
@@ -199,6 +239,26 @@ def strength_cmd(
     console.print(strength_table(summary, results))
     if grown is not None:
         console.print(augment_table(grown))
+
+
+def _measure(root: Path, tasks: list, target_name: str, settings: object, out_dir: Path, jobs: int,  # type: ignore[type-arg]
+             unsafe: bool, quiet: bool, record: bool = True) -> tuple[dict, list]:  # type: ignore[type-arg]
+    """Mutation analysis of `tasks` with a progress bar; (summary, per-task results). With
+    `record`, the results go into the suite's strength record (summary["record"])."""
+    from ..harness.evaluate import Evaluator
+    from ..suite.strength.analysis import run_strength, summarize_strength
+    from ..targets import get_target
+    from .progress import progress_bar
+
+    target = get_target(target_name)
+    with progress_bar(f"mutation analysis on {target.name}", len(tasks), quiet=quiet) as advance:
+        results = run_strength(tasks, target, Evaluator(unsafe=unsafe), settings, out_dir, jobs=jobs,  # type: ignore[arg-type]
+                               on_result=lambda r: advance(r.task))
+    summary = {"suite": str(root), "target": target.name, "settings": vars(settings), "out": str(out_dir),
+               **summarize_strength(results)}
+    if record:
+        summary["record"] = _write_record(root, target.name, tasks, results, settings, quiet)
+    return summary, results
 
 
 def _augment(tasks: list, results: list, target: object, settings: object, cap: int, rate: float,  # type: ignore[type-arg]
@@ -215,3 +275,35 @@ def _augment(tasks: list, results: list, target: object, settings: object, cap: 
     except OSError as e:
         raise UsageError(f"cannot write the added inputs into the suite: {e}") from None
     return summarize_augment(done)
+
+
+def _remeasure(suite: str, tasks: list, results: list, grown: dict, target: object, settings: object,  # type: ignore[type-arg]
+               out_dir: Path, jobs: int, unsafe: bool, quiet: bool) -> tuple[list, list]:  # type: ignore[type-arg]
+    """Measure again the tasks that got added inputs (their fingerprint changed), so that the
+    suite's strength record holds what their tests now do. Same seed: an in-sample figure."""
+    from ..harness.evaluate import Evaluator
+    from ..suite import load_suite
+    from ..suite.strength.analysis import run_strength
+
+    grew = {a["task"] for a in grown["per_task"] if a.get("added")}
+    fresh = load_suite(suite)
+    tasks = [fresh.get(t.id) for t in tasks]
+    if not quiet:
+        err_console.print(f"measuring the {len(grew)} task(s) with added inputs again ...")
+    again = {r.task: r for r in run_strength([t for t in tasks if t.id in grew], target, Evaluator(unsafe=unsafe),  # type: ignore[arg-type]
+                                              settings, out_dir, jobs=jobs)}  # type: ignore[arg-type]
+    return tasks, [again.get(r.task, r) for r in results]
+
+
+def _write_record(root: Path, target: str, tasks: list, results: list, settings: object,  # type: ignore[type-arg]
+                  quiet: bool) -> str | None:
+    """Merge the results into the suite's STRENGTH.<target>.json; a suite folder that cannot
+    be written only loses the record (the per-task results are in --out)."""
+    from ..suite.strength.record import write_record
+
+    try:
+        return str(write_record(root, target, zip(tasks, results), settings))  # type: ignore[arg-type]
+    except OSError as e:
+        if not quiet:
+            err_console.print(f"[yellow]note:[/] strength record not written into the suite ({e})", highlight=False)
+        return None

@@ -55,7 +55,7 @@ class Runner:
                   "target": self.target.name, "debug_rounds": self.cfg.debug_rounds,
                   "opt_rounds": self.cfg.opt_rounds, "params": self.cfg.params.to_json()}
         resumed = store.bind_config(config, ROLLOUT_RESUME_KEYS)
-        record_provenance(store, config, resumed)
+        record_provenance(store, config, resumed, tasks)
         outcome = await run_tasks(tasks, self.target, self.provider, self.verify, store, prompt, self.cfg,
                                   concurrency=self.concurrency, budget=self.budget)
         if outcome.stopped:

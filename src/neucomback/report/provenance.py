@@ -85,10 +85,24 @@ def provenance(target_name: str | None = None) -> dict[str, Any]:
     return out
 
 
-def record_provenance(store: Any, config: dict[str, Any], resumed: bool) -> None:
+def test_strength(tasks: list[Any], target_name: str | None) -> dict[str, Any] | None:
+    """How strong the tests behind the run's verdicts are, from the suites' strength records
+    (`suite strength`), as they stand when the run starts; None without tasks or target."""
+    if not tasks or not target_name:
+        return None
+    from ..suite.strength.record import summarize_record
+
+    return summarize_record(tasks, target_name)
+
+
+def record_provenance(store: Any, config: dict[str, Any], resumed: bool, tasks: list[Any] | None = None) -> None:
     """Store provenance in the run's meta: the first session's under `provenance`; each
-    resumed session appends its own to `provenance_resumes` (a resume may run elsewhere)."""
+    resumed session appends its own to `provenance_resumes` (a resume may run elsewhere).
+    With the run's tasks, it holds the strength of their tests (`test_strength`)."""
     p = provenance(config.get("target"))
+    strength = test_strength(tasks or [], config.get("target"))
+    if strength is not None:
+        p["test_strength"] = strength
     if not resumed or store.get_meta(META_KEY) is None:
         store.set_meta(META_KEY, p)
     else:
@@ -118,6 +132,13 @@ def _sampling_seed(config: dict[str, Any]) -> str:
     return "not set" if seed is None else str(seed)
 
 
+def _strength_row(prov: dict[str, Any]) -> str:
+    from ..suite.strength.record import describe
+
+    s = prov.get("test_strength")
+    return describe(s) if isinstance(s, dict) else "not recorded (the run predates strength recording)"
+
+
 def provenance_rows(run: Any) -> tuple[list[tuple[str, str]], str]:
     """(label, value) rows describing how a run (a load.RunData) was made, plus the note of
     `effective_provenance` ("" when the run recorded its own)."""
@@ -136,6 +157,7 @@ def provenance_rows(run: Any) -> tuple[list[tuple[str, str]], str]:
         ("tasks", f"suite {c.get('suite', '?')}, split {c.get('split', '?')}, level {c.get('level') or 'all'}"
                   + (f", limit {c['limit']}" if c.get("limit") else "")),
         ("target", str(c.get("target", "?"))),
+        ("test strength", _strength_row(prov)),
         ("reference (timed)", ref.get("clang", "-")),
         ("reference asm (diffs)", ref.get("llc", "-")),
         ("IR given to the model", ref.get("ir", "-")),

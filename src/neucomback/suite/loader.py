@@ -83,6 +83,7 @@ def load_suite(name: str | Path | None = "builtin") -> Suite:
     tasks: dict[str, Task] = {}
     for toml in sorted(root.rglob("task.toml")):
         task = load_task(toml.parent)
+        task.suite_root = root
         if task.id in tasks:
             raise UsageError(f"duplicate task id {task.id!r} in {toml.parent} and {tasks[task.id].path}")
         tasks[task.id] = task

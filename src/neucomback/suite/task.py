@@ -103,6 +103,9 @@ class Task:
     # plan entry, size), entry K of a run plan under that seed.
     added_cases: tuple[tuple[int, int], ...] = ()
     added_runs: tuple[tuple[int, int, int], ...] = ()
+    # The root of the suite it was loaded from (its strength record lives there); not part
+    # of the task's behaviour or fingerprint.
+    suite_root: Path | None = None
 
     @property
     def check_sizes(self) -> list[int]:
@@ -228,6 +231,8 @@ def _with_augment(task: Task) -> Task:
         raise UsageError(f"{path}: {e}") from None
     if any(k < 0 for _, k in cases) or any(s < 1 or k < 0 or n < 1 for s, k, n in runs):
         raise UsageError(f"{path}: seeds and sizes must be >= 1 and indices >= 0")
-    if task.custom_harness is not None and runs:
+    # an own harness takes added runs only where its sizes are variants that draw their inputs
+    # from the run's seed (imported TSVC kernels, nbh.h's run plan); elsewhere they mean nothing
+    if task.custom_harness is not None and runs and not task.meta.get("sizes_are_variants"):
         raise UsageError(f"{path}: a Level 2 task with its own harness cannot take added runs")
     return replace(task, added_cases=cases, added_runs=runs)

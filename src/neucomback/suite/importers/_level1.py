@@ -33,6 +33,7 @@ from ...harness.build import RUNTIME_DIR
 from ...harness.check import Output, compare, parse_output
 from ...targets import get_target
 from ._common import TaskFailed, clangxx, compile_or_fail, link_or_copy, run, to_toml
+from ._fit import TAIL
 from ..harnessgen import int_literals
 from ._jsonrec import GLUE_HPP, finite, records
 
@@ -907,8 +908,10 @@ def import_task(up: L1Upstream, split: str, upstream_split: str, shared: Path, t
             if case <= 0 or case >= len(seq) or round_ == REAL_HARNESS_ROUNDS - 1:
                 shutil.rmtree(dest_root / task_id, ignore_errors=True)
                 raise TaskFailed(f"the reference fails in the real harness at case {case}: {why}")
-            cut = [seq[case]] if round_ < REAL_HARNESS_ROUNDS - 2 else seq[case:]
+            tail = why.startswith(TAIL) or round_ >= REAL_HARNESS_ROUNDS - 2
+            cut = seq[case:] if tail else [seq[case]]
             seq = [c for c in seq if c not in cut]
-            result.dropped["real harness"] = result.dropped.get("real harness", 0) + len(cut)
+            label = "output budget" if why.startswith(TAIL) else "real harness"
+            result.dropped[label] = result.dropped.get(label, 0) + len(cut)
     return L1Result(task_id, function, n_cases, dict(result.dropped), flags, ref_match, weak=weak)
 

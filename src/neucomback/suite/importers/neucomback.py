@@ -101,8 +101,11 @@ def dataset_root(src: Path) -> Path:
                      "(clone https://github.com/QiMeng-IPRC/QiMeng-NeuComBack)")
 
 
-def _plan(root: Path, levels: Iterable[int], limit: int | None) -> list[tuple[int, str, str]]:
-    """(level, upstream id, split) for every task to import, in upstream order."""
+def _plan(root: Path, levels: Iterable[int], limit: int | None,
+          ids: Iterable[str] | None = None) -> list[tuple[int, str, str]]:
+    """(level, upstream id, split) for every task to import, in upstream order (only the
+    upstream ids in `ids`, when given)."""
+    wanted = {str(i) for i in ids} if ids else None
     plan: list[tuple[int, str, str]] = []
     for level in levels:
         if level not in LEVEL_DIRS:
@@ -111,22 +114,28 @@ def _plan(root: Path, levels: Iterable[int], limit: int | None) -> list[tuple[in
         if not tools.is_file():
             raise UsageError(f"{tools} not found")
         splits = parse_splits(tools)
-        items = [(level, str(i), s) for s in ("train", "test", "valid") for i in splits[s]]
+        items = [(level, str(i), s) for s in ("train", "test", "valid") for i in splits[s]
+                 if wanted is None or str(i) in wanted]
         plan.extend(items[:limit] if limit else items)
     return plan
 
 
-def count_tasks(src: Path, *, levels: Iterable[int] = (1, 2), limit: int | None = None) -> int:
+def count_tasks(src: Path, *, levels: Iterable[int] = (1, 2), limit: int | None = None,
+                ids: Iterable[str] | None = None) -> int:
     """How many tasks `import_neucomback` will try (for a progress bar's total)."""
-    return len(_plan(dataset_root(src), levels, limit))
+    return len(_plan(dataset_root(src), levels, limit, ids))
 
 
-def _prepare_out(out: Path, levels: Iterable[int]) -> None:
+def _prepare_out(out: Path, levels: Iterable[int], partial: bool = False) -> None:
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} exists and is not a directory")
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
         raise UsageError(f"{out} is not empty and holds no earlier import ({MANIFEST}): choose a new folder")
     out.mkdir(parents=True, exist_ok=True)
+    if partial:
+        if not (out / MANIFEST).is_file():
+            raise UsageError(f"--id re-imports tasks into an earlier import; {out} holds none ({MANIFEST})")
+        return  # only the named tasks' folders are replaced
     for level in levels:
         d = out / LEVEL_DIRS[level]
         if d.exists():
@@ -142,12 +151,15 @@ def _upstream_commit(src: Path) -> str | None:
 
 
 def import_neucomback(src: Path, out: Path, *, levels: Iterable[int] = (1, 2), limit: int | None = None,
-                      progress: Callable[[str], None] | None = None, jobs: int | None = None) -> ImportSummary:
+                      progress: Callable[[str], None] | None = None, jobs: int | None = None,
+                      ids: Iterable[str] | None = None) -> ImportSummary:
     """Convert a NeuComBack checkout at `src` into a suite at `out` (see the module docstring).
 
     `limit` imports only the first N tasks of each level (upstream order: train, test, valid).
     `progress(label)` is called once per task when it is done (`count_tasks` gives the total).
     `jobs` tasks are converted in parallel (default: the number of CPUs).
+    `ids` re-imports only those upstream tasks into an earlier import at `out`, replacing
+    their folders and manifest entries and keeping every other task.
     Tasks that cannot be converted are listed in the summary, not raised; a bad `src` or
     `out` raises UsageError.
     """
@@ -155,14 +167,17 @@ def import_neucomback(src: Path, out: Path, *, levels: Iterable[int] = (1, 2), l
     src, out = Path(src), Path(out)
     levels = tuple(sorted(set(levels)))
     root = dataset_root(src)
-    plan = _plan(root, levels, limit)
+    ids = [str(i) for i in ids] if ids else None
+    plan = _plan(root, levels, limit, ids)
+    if ids and not plan:
+        raise UsageError(f"no upstream task with id {', '.join(ids)} in level(s) {', '.join(map(str, levels))}")
     previous: list[dict[str, Any]] = []
     if (out / MANIFEST).is_file():
         try:
             previous = list(json.loads((out / MANIFEST).read_text()).get("outcomes", []))
         except (json.JSONDecodeError, AttributeError):
             previous = []
-    _prepare_out(out, levels)
+    _prepare_out(out, levels, partial=bool(ids))
     # written first, so that an interrupted import can be re-run into the same folder
     (out / MANIFEST).write_text(json.dumps({"incomplete": True, "outcomes": previous}, indent=1) + "\n")
     summary = ImportSummary(src, out, levels)
@@ -190,7 +205,11 @@ def import_neucomback(src: Path, out: Path, *, levels: Iterable[int] = (1, 2), l
     summary.seconds = time.perf_counter() - t0
     manifest = summary.to_json()
     # an earlier import of the other level stays in the manifest
-    manifest["outcomes"] = [o for o in previous if o.get("level") not in levels] + manifest["outcomes"]
+    redone = {(lv, up) for lv, up, _ in plan}
+    kept = [o for o in previous if (o.get("level"), str(o.get("upstream_id"))) not in redone] if ids else \
+        [o for o in previous if o.get("level") not in levels]
+    manifest["outcomes"] = sorted(kept + manifest["outcomes"],
+                                  key=lambda o: (o.get("level", 0), _order_key(str(o.get("upstream_id")))))
     manifest["levels"] = sorted({o["level"] for o in manifest["outcomes"]} | set(levels))
     manifest["upstream_commit"] = _upstream_commit(src)
     manifest["created"] = time.strftime("%Y-%m-%dT%H:%M:%S")

@@ -36,6 +36,7 @@ from .mutate import OPERATORS, Mutant, mutants
 BUILD_STAGES = ("assemble", "link")
 PROBE_DENSE = 128  # Level 2 probe: every size up to this (or the task's largest), another seed
 PROBE_SEED = 7919
+PROBE_VARIANTS = 16  # imported Level 2: perturbed runs of the kernel, each under a seed of its own
 SCHEMA = 2
 
 
@@ -48,7 +49,8 @@ class StrengthSettings:
     seed: int = 1
 
     def key(self, task: Task, ref: str) -> str:
-        blob = json.dumps([SCHEMA, self.mutants, self.probe, self.seed, task.fingerprint(), ref])
+        kind = probe_kind(task)  # only when not the default, so that older results of other tasks stay valid
+        blob = json.dumps([SCHEMA, self.mutants, self.probe, self.seed, task.fingerprint(), ref, *([kind] if kind else [])])
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -103,10 +105,22 @@ def tally(ms: Iterable[MutantResult]) -> dict[str, Any]:
             "upstream_killable_kill_rate": up_killed / len(killable) if killable else None}
 
 
+def probe_kind(task: Task) -> str:
+    """"variants" for a harness of its own whose Level 2 sizes are variants (imported TSVC),
+    else "" (the probe of its level)."""
+    return "variants" if task.custom_harness is not None and task.level == 2 and \
+        task.meta.get("sizes_are_variants") else ""
+
+
 def probe_task(task: Task, cases: int) -> Task | None:
-    """The task with many more inputs, or None when there are none to be had: a harness of its
-    own has fixed inputs, unless (imported tasks) it holds `meta.probe_inputs` more clean inputs
-    after the task's own, which the probe then runs too."""
+    """The task with many more inputs, or None when there are none to be had. A harness of its
+    own has fixed inputs, except: imported Level 1 tasks hold `meta.probe_inputs` more clean
+    inputs after the task's own, which the probe runs too; imported Level 2 kernels (sizes
+    are variants: 1 and 2 perturb the arrays from the run's seed) get PROBE_VARIANTS more
+    perturbed runs, each under another seed, replayed as added runs are."""
+    if probe_kind(task) == "variants":
+        runs = tuple((task.seed + PROBE_SEED + i, i, 1 + i % 2) for i in range(PROBE_VARIANTS))
+        return replace(task, added_runs=task.added_runs + runs)
     if task.custom_harness is not None:
         extra = int(task.meta.get("probe_inputs", 0)) if task.level == 1 else 0
         return replace(task, cases=task.cases + extra) if extra else None

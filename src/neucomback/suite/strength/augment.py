@@ -120,7 +120,10 @@ def _found_input(evaluator: Evaluator, probe: Task, target: Target, asm: str) ->
         return None
     if probe.level == 2:
         sizes = probe.check_sizes
-        return (None, (probe.seed, c, sizes[c])) if c < len(sizes) else None
+        if c < len(sizes):
+            return None, (probe.seed, c, sizes[c])
+        extra = c - len(sizes)  # a run the probe added (imported kernels: a perturbed variant)
+        return (None, probe.added_runs[extra]) if extra < len(probe.added_runs) else None
     if c < probe.cases:
         return ((probe.seed, c), None)
     return None  # one of the task's added cases: already there
