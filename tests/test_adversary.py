@@ -247,8 +247,17 @@ def test_slower_code_is_measured_as_slower(suite, evaluator, tmp_path) -> None: 
     task = suite.get("l2_horner5_f32")
     asm = tmp_path / "o0.s"
     assert compile_baseline(task, X86, "llc-O0", asm) is None
-    t = evaluator.verify(task, X86, asm.read_text()).timing
-    assert t is not None and t.speedup is not None and t.ci_high < 1.0 and not t.faster
+    # Never faster, and clearly slower by the point estimate, every time. The interval is a
+    # statement of power over 8 pairs on a shared 2-core machine: it excluded 1.0 in most
+    # runs but once reached 1.003 (speedup 0.71), so it must exclude 1.0 in one of two tries.
+    tries = []
+    for _ in range(2):
+        t = evaluator.verify(task, X86, asm.read_text()).timing
+        assert t is not None and t.speedup is not None and t.speedup < 0.9 and not t.faster
+        tries.append(t)
+        if t.ci_high < 1.0:
+            break
+    assert any(t.ci_high < 1.0 for t in tries), tries
 
 
 def test_environment_secrets_are_not_in_bwrap_argv(evaluator, tmp_path) -> None:  # type: ignore[no-untyped-def]
