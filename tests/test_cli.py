@@ -86,6 +86,23 @@ def test_bench_llc_end_to_end_on_all_targets(tmp_path) -> None:  # type: ignore[
         assert s["tasks"] == 3 and s["acc"] == 1.0 and s["acc_first"] == 1.0
 
 
+def test_bench_faulty_provider_is_labelled_and_needs_debug_rounds(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """llc with injected mistakes: some first replies fail, self-debug rounds fix them, and
+    every output says the replies are synthetic."""
+    args = ["bench", "--model", "faulty:llc-O3?rate=0.5&seed=1", "--split", "all", "--level", "1", "--limit", "12",
+            "-D", "3", "--json"]
+    r = ncb(*args, "--run-dir", str(tmp_path / "run"))
+    assert r.returncode == 0, r.stderr
+    s = json.loads(r.stdout)
+    assert s["scripted"] and s["model"] == "faulty:llc-O3?rate=0.5&seed=1"
+    assert s["acc_first"] < 1.0 and s["acc"] > s["acc_first"]
+    again = json.loads(ncb(*args, "--run-dir", str(tmp_path / "again"), "--no-cache").stdout)
+    assert (again["acc"], again["acc_first"]) == (s["acc"], s["acc_first"])  # reproducible from the seed
+    table = ncb("bench", "--model", "faulty:llc-O3?rate=0.5&seed=1", "--task", "l1_gcd_u32", "--run-dir",
+                str(tmp_path / "t"))
+    assert table.returncode == 0 and "SCRIPTED" in table.stdout
+
+
 def test_bench_scripted_provider_is_labelled(tmp_path, suite) -> None:  # type: ignore[no-untyped-def]
     script = tmp_path / "replies.json"
     asm = reference_asm(suite.get("l1_gcd_u32"), get_target("x86_64")).read_text()

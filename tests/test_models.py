@@ -7,6 +7,7 @@ errors, cache, budget, concurrency), never a model's ability.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import json
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from neucomback.models import (Budget, BudgetExceeded, CachedProvider, GenParams
                                ModelNotFoundError, ModelUnavailableError, Provider, Reply, ResponseCache,
                                RetryPolicy, cost, load_prices, make_provider, price_for)
 from neucomback.models.anthropic_provider import AnthropicProvider, to_anthropic
+from neucomback.models.faulty import FaultyProvider
 from neucomback.models.llc_provider import LlcProvider, extract_ir
 from neucomback.models.mockserver import MockServer, Response
 from neucomback.models.openai_provider import OpenAIProvider
@@ -553,3 +555,62 @@ def test_mockserver_records_requests_from_threads() -> None:
     assert hits.is_set()
     assert sorted(r.text for r in replies) == sorted(f"M{i}" for i in range(20))
     assert sorted(b["messages"][-1]["content"] for b in srv.requests) == sorted(f"m{i}" for i in range(20))
+
+
+# -- faulty provider ------------------------------------------------------------------------------
+
+BRANCHY_C = """int clampsum(int *a, int n, int lo, int hi) {
+    int s = 0;
+    for (int i = 0; i < n; i++) { int v = a[i] < lo ? lo : a[i] > hi ? hi : a[i]; s += v >> 1; }
+    return s;
+}
+"""
+
+
+def _branchy_ir(target_name: str, tmp: Path) -> str:
+    (tmp / "b.c").write_text(BRANCHY_C)
+    subprocess.run(["clang-19", *get_target(target_name).clang_flags, "-O1", "-S", "-emit-llvm", str(tmp / "b.c"),
+                    "-o", str(tmp / "b.ll")], check=True)
+    return (tmp / "b.ll").read_text()
+
+
+@pytest.mark.parametrize("target_name", ["x86_64", "aarch64", "riscv64"])
+def test_faulty_provider_makes_one_plausible_mistake(tmp_path: Path, target_name: str) -> None:
+    ir = _branchy_ir(target_name, tmp_path)
+    chat = [{"role": "user", "content": f"```llvm\n{ir}```"}]
+    clean = run(make_provider("llc:O3").generate(chat, GenParams())).text
+    always = make_provider("faulty:llc-O3?rate=1&seed=7")
+    assert always.scripted and always.name == "faulty:llc-O3?rate=1&seed=7"
+    reply = run(always.generate(chat, GenParams()))
+    assert reply.scripted and reply.provider == "faulty"
+    assert reply.text != clean and reply.text.startswith("```asm\n")
+    old, new = clean.splitlines(), reply.text.splitlines()
+    changed = [l for l in difflib.ndiff(old, new) if l[:1] in "+-"]
+    assert 1 <= len(changed) <= 2, changed  # one line edited (or dropped), nothing else
+    assert run(always.generate(chat, GenParams())).text == reply.text  # reproducible
+    never = run(make_provider("faulty:llc:O3?rate=0&seed=7").generate(chat, GenParams()))
+    assert never.text == clean and never.scripted
+
+
+def test_faulty_provider_draws_anew_each_round_at_the_given_rate(tmp_path: Path) -> None:
+    ir = _branchy_ir("x86_64", tmp_path)
+    msg = f"```llvm\n{ir}```"
+    clean = run(make_provider("llc:O3").generate([{"role": "user", "content": msg}], GenParams())).text
+    p = FaultyProvider("llc-O3?rate=0.3&seed=1")
+    faulty = [p.inject(msg, clean, r) != clean for r in range(400)]
+    assert 0.22 < sum(faulty) / len(faulty) < 0.38
+    # a debug round (one assistant reply in the chat) is a new draw
+    chat = [{"role": "user", "content": msg}]
+    seen = set()
+    for r in range(12):
+        seen.add(run(p.generate(chat, GenParams())).text)
+        chat = chat + [{"role": "assistant", "content": "..."}, {"role": "user", "content": "fix it"}]
+    assert clean in seen and len(seen) > 1
+
+
+@pytest.mark.parametrize("spec,why", [("faulty:gcc-O3", "no base compiler"), ("faulty:llc-O3?rate=2", "between 0 and 1"),
+                                      ("faulty:llc-O3?rate=x", "must be a number"), ("faulty:llc-O3?temp=1", "unknown option"),
+                                      ("faulty:llc-O7", "llc:O3")])
+def test_faulty_provider_spec_errors_explain(spec: str, why: str) -> None:
+    with pytest.raises(UsageError, match=why):
+        make_provider(spec)

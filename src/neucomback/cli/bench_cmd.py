@@ -18,6 +18,7 @@ NO_MODEL_HELP = """no --model given. Name a model as provider:model, for example
   --model openai:Qwen2.5-Coder-32B --base-url http://localhost:8000/v1
                                          any OpenAI-compatible server: vLLM, llama.cpp, Ollama, ...
   --model anthropic:claude-sonnet-4-5    needs `pip install neucomback[anthropic]` and ANTHROPIC_API_KEY
+  --model 'faulty:llc-O3?rate=0.3&seed=1'  llc with injected mistakes in 30% of replies (labelled SCRIPTED)
   --model scripted:replies.json          canned replies for tests (always labelled SCRIPTED)"""
 
 

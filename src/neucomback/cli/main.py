@@ -59,6 +59,10 @@ from .bench_cmd import bench  # noqa: E402
 
 app.command()(bench)
 
+from .compile_cmd import compile_  # noqa: E402
+
+app.command(name="compile")(compile_)
+
 from .evolve_cmd import evolve  # noqa: E402
 
 app.command()(evolve)

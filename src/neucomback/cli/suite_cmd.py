@@ -100,7 +100,7 @@ def show(
         print_json({"id": task.id, "level": task.level, "split": task.split, "tags": task.tags,
                     "signature": sig, "tests": tests, "added_inputs": task.added_count,
                     "strength": {n: {"state": st, **(e or {})} for n, (e, st) in strength.items()},
-                    "c_source": task.ref_c.read_text(), "ir": irs, "description": task.description})
+                    "c_source": task.ref_c.read_text() if task.ref_ll is None else None, "ir": irs, "description": task.description})
         return
     console.print(f"[bold]{task.id}[/]  level {task.level}  split {task.split}  tags: {', '.join(task.tags)}")
     if task.description:
@@ -109,7 +109,7 @@ def show(
     console.print(f"tests: {tests}", highlight=False)
     for name, (e, st) in strength.items():
         console.print(f"test strength on {name}: {_strength_line(e, st, name)}", highlight=False)
-    console.print(Syntax(task.ref_c.read_text(), "c", line_numbers=False))
+    console.print(Syntax(task.ref_source.read_text(), "c" if task.ref_ll is None else "llvm", line_numbers=False))
     for name, ir in irs.items():
         console.print(f"[bold]IR for {name}[/] ({len(ir.splitlines())} lines)")
         console.print(Syntax(ir, "llvm", line_numbers=False))

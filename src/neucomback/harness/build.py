@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import toolchain
 from ..cache import atomic_write_text, cache_root, key
-from ..errors import InfrastructureError
+from ..errors import InfrastructureError, UsageError
 from ..suite.harnessgen import harness_source
 from ..suite.task import Task
 from ..targets import Target
@@ -86,12 +86,34 @@ def build_fingerprint(task: Task) -> str:
 
 
 def _sources(task: Task) -> list[Path]:
-    return [task.ref_c, *(task.path / s for s in task.extra_sources)]
+    return [task.ref_source, *(task.path / s for s in task.extra_sources)]
+
+
+def ir_triple_arch(ir: str) -> str | None:
+    """The architecture of an IR module's `target triple` (x86_64, aarch64, riscv64), or None."""
+    m = re.search(r'^\s*target\s+triple\s*=\s*"([^"-]+)', ir, re.M)
+    return m.group(1) if m else None
+
+
+def check_ir_target(ir: str, target: Target, what: str) -> None:
+    """UsageError unless the IR is for `target` (IR is target-specific: its data layout, ABI
+    lowering and intrinsics were chosen for one triple)."""
+    arch = ir_triple_arch(ir)
+    if arch is None:
+        raise UsageError(f"{what}: the IR has no `target triple`, so it is not known to be for {target.name}")
+    if arch != target.triple.split("-", 1)[0]:
+        raise UsageError(f"{what}: the IR is for {arch}, not {target.name} (IR is target-specific; "
+                         f"compile the C source for {target.name}, or give IR made for it)")
 
 
 def ir_for(task: Task, target: Target) -> Path:
-    """The -O3 LLVM IR the model is given, generated from the C source for this target."""
+    """The LLVM IR the model is given: the -O3 IR of the C source for this target, or the
+    task's own ref.ll (IR tasks, made for one target)."""
     k = key("ir2", task.fingerprint(), target.name, target.clang_flags, toolchain.version_fingerprint())
+    if task.ref_ll is not None:
+        text = task.ref_ll.read_text()
+        check_ir_target(text, target, f"task {task.id}")
+        return _cached("ir", k, ".ll", lambda tmp: atomic_write_text(tmp, text))
 
     def build(tmp: Path) -> None:
         # run in the task's folder on a relative name: the IR's ModuleID and source_filename
@@ -133,9 +155,28 @@ def abi_obj(task: Task, target: Target) -> Path:
     return _cached("abi", k, ".o", build)
 
 
+def support_obj(task: Task, target: Target) -> Path | None:
+    """The task's support.ll compiled by the trusted toolchain, its symbols made weak
+    (cached), or None. Weak, so that a file defining everything (the composed output of
+    `compile`) links with it too: its own, strong definitions win."""
+    if task.support_ll is None:
+        return None
+    src = task.support_ll
+    check_ir_target(src.read_text(), target, f"task {task.id} (support.ll)")
+    k = key("support", src.read_bytes(), target.name, target.clang_flags, toolchain.version_fingerprint())
+
+    def build(tmp: Path) -> None:
+        _trusted([toolchain.tool("clang"), *target.clang_flags, "-O2", "-w", "-c", str(src), "-o", str(tmp)],
+                 f"support code of {task.id}")
+        _trusted([toolchain.tool("llvm-objcopy"), "--weaken", str(tmp)], f"weakening the support code of {task.id}")
+
+    return _cached("support", k, ".o", build)
+
+
 def harness_objs(task: Task, target: Target) -> list[Path]:
     """Everything a candidate (or a reference) object is linked with."""
-    return [harness_obj(task, target), abi_obj(task, target)]
+    support = support_obj(task, target)
+    return [harness_obj(task, target), abi_obj(task, target), *([support] if support else [])]
 
 
 def reference_exe(task: Task, target: Target, opt: str) -> Path:

@@ -28,6 +28,20 @@ _TRIPLE = re.compile(r'^\s*target\s+triple\s*=\s*"([^"]+)"', re.MULTILINE)
 _ARCH_ALIASES = {"arm64": "aarch64", "amd64": "x86_64"}
 
 
+def asm_reply(asm: str) -> str:
+    """A reply that holds `asm` the way the prompt asks for it (one ```asm block)."""
+    return f"```asm\n{asm.rstrip()}\n```\n"
+
+
+def reply_asm(text: str) -> str | None:
+    """The assembly of a reply made by `asm_reply`, or None for any other text."""
+    m = _ASM_REPLY.match(text)
+    return m.group(1) + "\n" if m else None
+
+
+_ASM_REPLY = re.compile(r"\A```asm\n(.*)\n```\n\Z", re.DOTALL)
+
+
 def parse_level(model: str) -> str:
     """"O3", "o3", "3", "-O3" -> "O3"; UsageError otherwise."""
     m = re.fullmatch(r"-?[Oo]?([0-3])", model.strip())
@@ -59,7 +73,13 @@ def target_for_triple(triple: str) -> Target | None:
     return None
 
 
-def _ir_message(messages: list[Message]) -> str:
+def ir_triple(ir: str) -> str | None:
+    """The `target triple` of an IR module, or None when it has none."""
+    m = _TRIPLE.search(ir)
+    return m.group(1) if m else None
+
+
+def ir_message(messages: list[Message]) -> str:
     """The latest user message that holds IR: in debug and optimization rounds the IR is in
     the first request, and llc simply answers it again (a compiler does not learn)."""
     for m in reversed(messages):
@@ -81,22 +101,22 @@ class LlcProvider:
 
     async def generate(self, messages: list[Message], params: GenParams) -> Reply:
         t0 = time.perf_counter()
-        text, finish = await asyncio.to_thread(self._answer, _ir_message(messages))
+        text, finish = await asyncio.to_thread(self.answer, ir_message(messages))
         return Reply(text=text, latency_s=time.perf_counter() - t0, provider="llc", model=self.model,
                      finish_reason=finish)
 
-    def _answer(self, message: str) -> tuple[str, str]:
+    def answer(self, message: str) -> tuple[str, str]:
         """(reply text, finish reason) for one user message."""
         ir = extract_ir(message)
         if ir is None:
             return ("llc provider: no LLVM IR found in the last user message (expected a ```llvm fenced "
                     "block or a message that starts with the IR module).", "no_input")
-        m = _TRIPLE.search(ir)
-        if m is None:
+        triple = ir_triple(ir)
+        if triple is None:
             return "llc provider: the IR has no `target triple` line, so the target is unknown.", "no_input"
-        target = target_for_triple(m.group(1))
+        target = target_for_triple(triple)
         if target is None:
-            return (f"llc provider: target triple {m.group(1)!r} matches none of our targets "
+            return (f"llc provider: target triple {triple!r} matches none of our targets "
                     f"({', '.join(t.triple for t in TARGETS.values())}).", "no_input")
         cmd = [toolchain.tool("llc"), *target.llc_flags, f"-{self.model}", "-o", "-", "-"]
         with self._slots:
@@ -109,4 +129,4 @@ class LlcProvider:
                 raise InfrastructureError(f"cannot run {cmd[0]}: {e}") from None
         if proc.returncode != 0:
             return f"llc provider: llc rejected the IR:\n{proc.stderr.strip()[-4000:]}", "error"
-        return f"```asm\n{proc.stdout.rstrip()}\n```\n", "stop"
+        return asm_reply(proc.stdout), "stop"

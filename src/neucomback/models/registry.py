@@ -10,12 +10,13 @@ from .accounting import load_prices
 from .base import Provider, split_spec
 from .retry import RetryPolicy
 
-PROVIDERS = ("openai", "anthropic", "llc", "scripted")
+PROVIDERS = ("openai", "anthropic", "llc", "faulty", "scripted")
 
 SPEC_HELP = (
     "a model is given as `provider:model`: openai:<model> (e.g. openai:gpt-4o), anthropic:<model> "
     "(e.g. anthropic:claude-sonnet-4-5), llc:O3 / llc:O2 / llc:O0 (the reference compiler), or "
-    "scripted:<script.json> (canned replies for tests). For an OpenAI-compatible server (vLLM, "
+    "faulty:llc-O3?rate=0.3&seed=1 (llc's assembly with injected mistakes in 30% of the replies: "
+    "synthetic, for tests), scripted:<script.json> (canned replies for tests). For an OpenAI-compatible server (vLLM, "
     "llama.cpp, Ollama, ...) use openai:<served-model-name> with --base-url http://HOST:PORT/v1 "
     "(or OPENAI_BASE_URL); the key comes from OPENAI_API_KEY (or --api-key-env), and a local "
     "server may need none."
@@ -64,6 +65,10 @@ def make_provider(spec: str, *, base_url: str | None = None, api_key_env: str | 
         from .llc_provider import LlcProvider
 
         return LlcProvider(model, concurrency=concurrency)
+    if provider == "faulty":
+        from .faulty import FaultyProvider
+
+        return FaultyProvider(model, concurrency=concurrency)
     if provider == "scripted":
         from .scripted import ScriptedProvider
 

@@ -156,8 +156,9 @@ def _header(run: RunData, ref_note: str) -> str:
              + (f" (tasks below: rollout <code>{escape(str(run.path.relative_to(run.home)))}</code>)" if run.root else "")
              + f"; started {escape(date(run.created))}; report made {escape(date(time.time()))}.</p>"]
     if s.get("scripted"):
-        parts.append('<div class="banner scripted">SCRIPTED run: the replies were canned by a script, not '
-                     "written by a model. These numbers say nothing about any model.</div>")
+        parts.append('<div class="banner scripted">SCRIPTED run: the replies were not written by a model '
+                     "(canned by a script, or the reference compiler's output with injected mistakes). "
+                     "These numbers say nothing about any model.</div>")
     unfinished = sum(1 for t in run.tasks if t.result is None)
     if s.get("stopped") or unfinished:
         why = f" ({escape(str(s['stopped']))})" if s.get("stopped") else ""

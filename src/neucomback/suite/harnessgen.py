@@ -63,7 +63,7 @@ def source_constants(task: Task) -> list[int]:
     left out), at most MAX_CONSTANTS of them: inputs near them cross the task's own thresholds
     (a year divisible by 100, a bound of 255), where a flipped or off-by-one comparison shows."""
     try:
-        return int_literals(task.ref_c.read_text())
+        return int_literals(task.ref_source.read_text())
     except OSError:
         return []
 

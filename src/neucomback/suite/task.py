@@ -127,6 +127,25 @@ class Task:
         return self.path / "ref.c"
 
     @property
+    def ref_ll(self) -> Path | None:
+        """The task's reference as LLVM IR (tasks made by `compile` from a user's module: the
+        IR is the oracle, for one target), or None for a task with a C reference."""
+        p = self.path / "ref.ll"
+        return p if p.exists() and not self.ref_c.exists() else None
+
+    @property
+    def ref_source(self) -> Path:
+        """The reference source file: ref.c, or ref.ll for IR tasks."""
+        return self.ref_ll or self.ref_c
+
+    @property
+    def support_ll(self) -> Path | None:
+        """Trusted IR linked into every build of the task, reference and candidate alike (the
+        rest of a user's module: its other functions and its globals), or None."""
+        p = self.path / "support.ll"
+        return p if p.exists() else None
+
+    @property
     def custom_harness(self) -> Path | None:
         """The task's own harness source (C, or C++ for imported tasks), if it has one."""
         for name in ("harness.c", "harness.cpp"):
@@ -164,6 +183,13 @@ def _param(d: dict[str, Any], where: str) -> Param:
     if p.dir not in ("in", "inout", "out"):
         raise UsageError(f"{where}: parameter {p.name!r} has bad dir {p.dir!r}")
     return p
+
+
+def parse_param(d: dict[str, Any], where: str) -> Param:
+    """One [[params]] entry (a dict as read from TOML); UsageError naming `where` if bad."""
+    if not isinstance(d, dict):
+        raise UsageError(f"{where}: each parameter must be a table, got {d!r}")
+    return _param(d, where)
 
 
 def _opt_str(v: Any) -> str | None:
@@ -206,8 +232,8 @@ def load_task(path: Path) -> Task:
         raise UsageError(f"{where}: split must be one of {SPLITS}")
     if task.returns != "void" and task.returns not in SCALARS:
         raise UsageError(f"{where}: unknown return type {task.returns!r}")
-    if not task.ref_c.exists():
-        raise UsageError(f"{path}: no ref.c")
+    if not task.ref_source.exists():
+        raise UsageError(f"{path}: no ref.c (or ref.ll)")
     return task
 
 

@@ -125,9 +125,10 @@ def _toml_value(v: Any) -> str:
     if isinstance(v, float):
         return repr(v)
     if isinstance(v, str):
-        # JSON string escapes (\" \\ \n \uXXXX ...) are valid TOML basic-string escapes
+        # JSON string escapes (\" \\ \n \uXXXX ...) are valid TOML basic-string escapes, but
+        # not its surrogate pairs for characters past U+FFFF: those stay literal (TOML is UTF-8)
         import json
-        return json.dumps(v, ensure_ascii=True)
+        return json.dumps(v, ensure_ascii=False)
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(_toml_value(x) for x in v) + "]"
     if isinstance(v, dict):

@@ -1,0 +1,172 @@
+"""The steps of `neucomback compile` around the agent run: preparing one task per function,
+then composing the output from what was verified and checking the composed file as a whole.
+
+Nothing unverified reaches the output: a model-written function enters it only with a
+correct verdict of its own, and the composed file is verified again, function by function,
+with each function's tests (a part that breaks assembly or another function falls back).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import toolchain
+from ..errors import UsageError
+from ..harness.build import assemble_command
+from ..harness.evaluate import Evaluator
+from ..suite import load_suite
+from ..suite.task import Task
+from ..targets import Target
+from .compose import Part, blamed_part, compose, relocalize
+from .module import IrFunction, externalize, extract, functions, internal_names, load_module
+from .signature import NeedsSpec, Untestable, load_spec, signature
+from .tasks import task_id, write_task
+
+FALLBACKS = ("llc-O3", "none")
+
+
+@dataclass
+class Prepared:
+    """The module, its selected functions, and a task for each one that can be tested."""
+
+    ir: str
+    selected: list[IrFunction]
+    tasks: dict[str, Task]                     # function -> task (the function alone)
+    whole: dict[str, Task] = field(default_factory=dict)  # function -> task checking the composed file
+    untestable: dict[str, str] = field(default_factory=dict)  # function -> why
+    local: set[str] = field(default_factory=set)                # internal symbols of the user's module
+
+
+def prepare(source: Path, target: Target, names: list[str] | None, spec_path: Path | None, root: Path) -> Prepared:
+    """Load and split the module; write the tasks under `root`. UsageError for bad input
+    (one line, naming what to fix): IR llc rejects, no defined function, an unknown
+    --function, pointer arguments without a length."""
+    original = load_module(source, target)
+    if not functions(original):
+        raise UsageError(f"{source}: the module defines no functions")
+    ir = externalize(original)
+    fns = functions(ir)
+    if names:
+        known = {f.name for f in fns}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise UsageError(f"{source}: no function {', '.join(unknown)} (defined: {', '.join(sorted(known))})")
+        fns = [f for f in fns if f.name in names]
+    spec = load_spec(spec_path)
+    extra = sorted(set(spec) - {f.name for f in functions(ir)})
+    if extra:
+        raise UsageError(f"{spec_path}: no function {', '.join(extra)} in {source}")
+    prep = Prepared(ir, fns, {}, local=internal_names(original))
+    needs: list[str] = []
+    written = []
+    for fn in fns:
+        try:
+            sig = signature(fn, spec.get(fn.name))
+        except Untestable as e:
+            prep.untestable[fn.name] = str(e)
+            continue
+        except NeedsSpec as e:
+            needs.append(str(e))
+            continue
+        written.append((fn, write_task(root / "functions", ir, fn, sig, source)))
+        write_task(root / "whole", ir, fn, sig, source, whole=True)
+    if needs:
+        raise UsageError(needs[0] + (f" (and {len(needs) - 1} more argument(s) like it)" if len(needs) > 1 else ""))
+    if written:
+        alone, whole = load_suite(root / "functions"), load_suite(root / "whole")
+        prep.tasks = {fn.name: alone.get(task_id(fn.name)) for fn, _ in written}
+        prep.whole = {fn.name: whole.get(task_id(fn.name)) for fn, _ in written}
+    return prep
+
+
+@dataclass
+class Verified:
+    """A model-written function with a correct verdict, as the agent run recorded it."""
+
+    function: str
+    asm: str
+    cases: int
+    round: int
+
+
+@dataclass
+class Composed:
+    text: str
+    model_written: list[str]
+    fell_back: dict[str, str]                  # function -> why (fallback to the trusted toolchain)
+    final_checks: dict[str, bool]              # function -> its tests pass on the composed file
+
+
+def compose_output(prep: Prepared, target: Target, verified: dict[str, Verified], model: str,
+                   evaluator: Evaluator, source: Path, why_not: dict[str, str] | None = None) -> Composed:
+    """The output file: llc -O3 for everything not model-written, plus the verified parts;
+    a part that breaks assembly or any function's tests in the composed file falls back."""
+    fell_back = {f.name: why for f, why in ((f, prep.untestable.get(f.name)) for f in prep.selected) if why}
+    for f in prep.selected:
+        if f.name in prep.tasks and f.name not in verified:
+            fell_back[f.name] = (why_not or {}).get(f.name) or f"{model} did not produce a verified translation"
+    keep = dict(verified)
+    for _ in range(len(keep) + 1):
+        text, spans = _compose(prep, target, keep, fell_back, model, source)
+        err = _assemble_error(text, target)
+        if err:
+            blamed = blamed_part(err, spans)
+            if blamed is None:
+                raise UsageError(f"the composed output does not assemble, and not because of a model-written part: "
+                                 f"{err.strip().splitlines()[0][:300]}")
+            fell_back[blamed] = f"did not compose with the rest of the module: {err.strip().splitlines()[0][:200]}"
+            del keep[blamed]
+            continue
+        # checked with every symbol global, as in the externalized module (the harness calls
+        # internal functions by name); the output then makes the internal ones local again,
+        # which changes symbol binding only, not code
+        checks = {fn: evaluator.verify(task, target, text, timing=False).correct for fn, task in prep.whole.items()}
+        broken = [fn for fn in keep if not checks[fn]]
+        if not broken:
+            return Composed(relocalize(text, prep.local), sorted(keep), fell_back, checks)
+        for fn in broken:
+            fell_back[fn] = "its tests failed on the composed file"
+            del keep[fn]
+    raise AssertionError("unreachable: every part fell back")
+
+
+def _compose(prep: Prepared, target: Target, keep: dict[str, Verified], fell_back: dict[str, str], model: str,
+             source: Path) -> tuple[str, dict[str, range]]:
+    comment = "//" if target.name == "aarch64" else "#"
+    rest_ir = extract(prep.ir, sorted(keep), delete=True, what="the trusted rest") if keep else prep.ir
+    rest = _llc(rest_ir, target)
+    header = [f"neucomback compile of {source.name} for {target.name}: {len(keep)} function(s) written by {model} "
+              "and verified, the rest by llc -O3."]
+    for f in prep.selected:
+        if f.name in keep:
+            v = keep[f.name]
+            header.append(f"  {f.name}: model-written ({model}), verified on {v.cases} test cases (round {v.round})")
+        elif f.name in fell_back:
+            header.append(f"  {f.name}: llc -O3 fallback: {fell_back[f.name]}")
+    parts = [Part(fn, keep[fn].asm, f"{fn}: model-written by {model}, verified on {keep[fn].cases} test cases")
+             for fn in sorted(keep)]
+    return compose(header, rest, parts, comment)
+
+
+def _llc(ir: str, target: Target) -> str:
+    import subprocess
+
+    p = subprocess.run([toolchain.tool("llc"), *target.llc_flags, "-O3", "-o", "-", "-"], input=ir,
+                       capture_output=True, text=True, errors="replace", timeout=600)
+    if p.returncode != 0:
+        raise UsageError(f"llc rejects the rest of the module: {p.stderr.strip().splitlines()[:1]}")
+    return p.stdout
+
+
+def _assemble_error(text: str, target: Target) -> str | None:
+    """The assembler's diagnostics for `text`, or None when it assembles."""
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        asm, obj = Path(tmp) / "out.s", Path(tmp) / "out.o"
+        asm.write_text(text)
+        p = subprocess.run(assemble_command(asm, target, obj), capture_output=True, text=True, errors="replace",
+                           timeout=300)
+        return None if p.returncode == 0 else (p.stderr or p.stdout or "assembler failed")
