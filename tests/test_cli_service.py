@@ -134,7 +134,9 @@ def test_rpm_spaces_the_requests(tmp_path: Path) -> None:
         assert r.returncode == 0, r.stderr
         arrivals = srv.arrivals
     gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
-    assert len(arrivals) == 3 and min(gaps) >= 0.45, gaps  # 120/min: one every 0.5 s
+    # 120/min: one start every 0.5 s. Arrival times at the server carry connection jitter (CI saw
+    # one gap of 0.44 s after a slow first connect), so each gap may be a little short, the span not
+    assert len(arrivals) == 3 and min(gaps) >= 0.35 and arrivals[-1] - arrivals[0] >= 0.95, gaps
 
 
 # -- repeated samples ---------------------------------------------------------------------------
