@@ -41,6 +41,8 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec("llvm-extract", ("llvm-extract-19",), ("--version",), "llvm-19", "`compile`: one function of a module"),
     ToolSpec("llvm-dis", ("llvm-dis-19",), ("--version",), "llvm-19", "`compile`: reading bitcode"),
     ToolSpec("llvm-objcopy", ("llvm-objcopy-19",), ("--version",), "llvm-19", "`compile`: weak support code"),
+    ToolSpec("opt", ("opt-19",), ("--version",), "llvm-19", "`compile --decompose`: loop extraction"),
+    ToolSpec("llvm-link", ("llvm-link-19",), ("--version",), "llvm-19", "`compile --decompose`: rejoining a module"),
     ToolSpec("qemu-aarch64", ("qemu-aarch64",), ("--version",), "qemu-user", "running aarch64 binaries"),
     ToolSpec("qemu-riscv64", ("qemu-riscv64",), ("--version",), "qemu-user", "running riscv64 binaries"),
     ToolSpec("sysroot-aarch64", ("/usr/aarch64-linux-gnu",), (), "g++-aarch64-linux-gnu", "aarch64 libc", True),

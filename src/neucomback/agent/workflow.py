@@ -135,7 +135,7 @@ class TaskSolver:
         reply = await self.provider.generate(messages, params)
         if self.budget is not None:
             self.budget.charge(reply)
-        ext = extract_asm(reply.text, task.function)
+        ext = extract_asm(reply.text, task.writes)
         if ext.asm is None:
             verdict = no_asm_verdict(task, target, ext, reply)
         else:
@@ -150,7 +150,7 @@ class TaskSolver:
         key, params = sample_key(task.id, epoch), self.cfg.params.for_sample(epoch - 1)
         res = TaskResult(key, task.level, list(task.tags), scripted=bool(getattr(self.provider, "scripted", False)),
                          task=task.id, epoch=epoch)
-        messages = self.prompt.first_messages(target, task.function, ir)
+        messages = self.prompt.first_messages(target, task.writes, ir)
         idx, kind, debug_left, opt_left = 0, "first", self.cfg.debug_rounds, self.cfg.opt_rounds
         best: Round | None = None
         while True:

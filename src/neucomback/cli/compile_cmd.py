@@ -27,6 +27,12 @@ def compile_(
                                  "none: refuse (exit 1) unless every function is verified."),
     arg_spec: Optional[Path] = typer.Option(None, "--arg-spec", help="TOML with [FUNCTION] params = [...] for "
                                             "arguments whose lengths the IR does not make evident."),
+    missing_spec: str = typer.Option("error", "--missing-spec", help="A pointer argument without an evident "
+                                     "length or a spec: error (exit 2) or fallback (that function comes from llc)."),
+    decompose: str = typer.Option("never", "--decompose", help="auto: split functions above --decompose-above IR "
+                                  "instructions into loop pieces, each translated and verified on its own; "
+                                  "always: every function with loops; never."),
+    decompose_above: int = typer.Option(250, "--decompose-above", min=1, help="IR instructions (with --decompose auto)."),
     debug_rounds: int = typer.Option(3, "--debug-rounds", "-D", min=0),
     run_dir: Optional[Path] = typer.Option(None, "--run-dir", help="Default: $NEUCOMBACK_LOG_DIR (or runs)/compile-..."),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Verification worker processes."),
@@ -55,7 +61,7 @@ def compile_(
 def _compile(**a: Any) -> None:
     from ..agent.prompts import Prompt
     from ..agent.workflow import AgentConfig
-    from ..compile.run import FALLBACKS, Verified, compose_output, prepare
+    from ..compile.run import FALLBACKS, MISSING_SPEC, Verified, compose_output, prepare
     from ..harness.evaluate import Evaluator
     from ..models.base import GenParams
     from ..store import sample_key
@@ -65,11 +71,18 @@ def _compile(**a: Any) -> None:
 
     if a["fallback"] not in FALLBACKS:
         fail(f"--fallback must be one of {', '.join(FALLBACKS)}, got {a['fallback']!r}")
+    from ..compile.decompose import DECOMPOSE
+
+    if a["decompose"] not in DECOMPOSE:
+        fail(f"--decompose must be one of {', '.join(DECOMPOSE)}, got {a['decompose']!r}")
+    if a["missing_spec"] not in MISSING_SPEC:
+        fail(f"--missing-spec must be one of {', '.join(MISSING_SPEC)}, got {a['missing_spec']!r}")
     target = get_target(a["target_name"])
     source: Path = a["source"]
     provider = make_model(a)
     run_dir = a["run_dir"] or log_dir() / _slug(f"compile-{source.stem}-{a['model']}-{target.name}")
-    prep = prepare(source, target, a["function"], a["arg_spec"], run_dir / "compile-tasks")
+    prep = prepare(source, target, a["function"], a["arg_spec"], run_dir / "compile-tasks", a["missing_spec"],
+                   a["decompose"], a["decompose_above"])
     tasks = list(prep.tasks.values())
     cfg = AgentConfig(a["debug_rounds"], 0, GenParams(temperature=a["temperature"], max_tokens=a["max_tokens"]))
     verified: dict[str, Verified] = {}
@@ -81,7 +94,7 @@ def _compile(**a: Any) -> None:
                   "target": target.name, "debug_rounds": a["debug_rounds"], "opt_rounds": 0,
                   "params": cfg.params.to_json(), "base_url": a["base_url"], "prompt": prompt.name,
                   "prompt_sha": hashlib.sha256(prompt.to_toml().encode()).hexdigest()[:16], "model_options": None,
-                  "source": str(source), "source_sha": hashlib.sha256(prep.ir.encode()).hexdigest()[:16],
+                  "decompose": a["decompose"], "source": str(source), "source_sha": hashlib.sha256(prep.ir.encode()).hexdigest()[:16],
                   "jobs": a["jobs"], "concurrency": a["concurrency"]}
         session = open_session(run_dir, config, a, provider, tasks)
         run_session(session, tasks, target, prompt, cfg, quiet=a["json_out"], label=f"compile {source.name}")
@@ -104,7 +117,7 @@ def _compile(**a: Any) -> None:
     differs = _differs_from_llc(prep, target, verified, composed.model_written) if faulty else {}
     summary = {"source": str(source), "output": None if refused else str(out), "target": target.name,
                "model": a["model"], "scripted": bool(getattr(provider, "scripted", False)), "run_dir": str(run_dir),
-               "functions": [{"name": f.name,
+               "functions": [{"name": f.name, **({"piece_of": prep.piece_of[f.name]} if f.name in prep.piece_of else {}),
                               "outcome": "model-written" if f.name in composed.model_written else "fallback",
                               "why": composed.fell_back.get(f.name, ""),
                               "round": verified[f.name].round if f.name in composed.model_written else None,

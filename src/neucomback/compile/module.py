@@ -165,11 +165,26 @@ def externalize(ir: str) -> str:
     """The module with every internal or private symbol made hidden (llvm-extract of all of
     it): the per-function halves then link with each other and the composed output defines,
     as global symbols, exactly what this module defines."""
-    has_globals = bool(re.search(r"^@[\w.$]+\s*=\s*(?!external\b)", ir, re.M))
+    has_globals = any(" alias " not in l and " ifunc " not in l
+                      for l in re.findall(r"^@[\w.$]+\s*=\s*(?!external\b).*$", ir, re.M))
+    has_aliases = bool(re.search(r"^@[\w.$\"]+\s*=\s*[\w ]*\balias\b", ir, re.M))
     if not functions(ir):
         return ir
-    cmd = [toolchain.tool("llvm-extract"), "-S", "--rfunc", ".*", *(["--rglob", ".*"] if has_globals else []), "-"]
+    cmd = [toolchain.tool("llvm-extract"), "-S", "--rfunc", ".*", *(["--rglob", ".*"] if has_globals else []),
+           *(["--ralias", ".*"] if has_aliases else []), "-"]  # aliases are symbols the module defines too
     return _run(cmd, "llvm-extract (the whole module)", ir)
+
+
+_ALIAS = re.compile(r"^@([\w.$]+)\s*=\s*[\w ]*\balias\b[^@\n]*@([\w.$]+)", re.M)
+
+
+def aliased(ir: str) -> dict[str, list[str]]:
+    """{function: the aliases that name it}. An alias must point to a definition, so a function
+    with aliases stays in the trusted part of the module, together with them."""
+    out: dict[str, list[str]] = {}
+    for alias, target in _ALIAS.findall(ir):
+        out.setdefault(target, []).append(alias)
+    return out
 
 
 def internal_names(ir: str) -> set[str]:

@@ -20,11 +20,13 @@ from ..suite import load_suite
 from ..suite.task import Task
 from ..targets import Target
 from .compose import Part, blamed_part, compose, relocalize
-from .module import IrFunction, externalize, extract, functions, internal_names, load_module
+from .decompose import DEFAULT_ABOVE, piece_label, split, wants_split
+from .module import IrFunction, aliased, externalize, extract, functions, internal_names, load_module
 from .signature import NeedsSpec, Untestable, load_spec, signature
 from .tasks import task_id, write_task
 
 FALLBACKS = ("llc-O3", "none")
+MISSING_SPEC = ("error", "fallback")
 
 
 @dataclass
@@ -37,12 +39,17 @@ class Prepared:
     whole: dict[str, Task] = field(default_factory=dict)  # function -> task checking the composed file
     untestable: dict[str, str] = field(default_factory=dict)  # function -> why
     local: set[str] = field(default_factory=set)                # internal symbols of the user's module
+    piece_of: dict[str, str] = field(default_factory=dict)     # piece of a decomposed function -> that function
 
 
-def prepare(source: Path, target: Target, names: list[str] | None, spec_path: Path | None, root: Path) -> Prepared:
+def prepare(source: Path, target: Target, names: list[str] | None, spec_path: Path | None, root: Path,
+            missing_spec: str = "error", decompose: str = "never", above: int = DEFAULT_ABOVE) -> Prepared:
     """Load and split the module; write the tasks under `root`. UsageError for bad input
     (one line, naming what to fix): IR llc rejects, no defined function, an unknown
-    --function, pointer arguments without a length."""
+    --function, pointer arguments without a length (unless `missing_spec` is "fallback":
+    then such a function is not tested, so it is taken from llc, and the output says why).
+    With `decompose` ("auto": functions above `above` IR instructions; "always"), a testable
+    function's loops become pieces, each a unit of its own, tested through the function."""
     original = load_module(source, target)
     if not functions(original):
         raise UsageError(f"{source}: the module defines no functions")
@@ -61,23 +68,47 @@ def prepare(source: Path, target: Target, names: list[str] | None, spec_path: Pa
     prep = Prepared(ir, fns, {}, local=internal_names(original))
     needs: list[str] = []
     written = []
+    aliases = aliased(ir)
     for fn in fns:
+        if fn.name in aliases:
+            prep.untestable[fn.name] = (f"{', '.join(aliases[fn.name])} {'is an alias' if len(aliases[fn.name]) == 1 else 'are aliases'}"
+                                        " of it, and an alias must point to a definition of the trusted part")
+            continue
         try:
             sig = signature(fn, spec.get(fn.name))
         except Untestable as e:
             prep.untestable[fn.name] = str(e)
             continue
         except NeedsSpec as e:
-            needs.append(str(e))
+            if missing_spec == "fallback":  # a whole library: untestable here is not an error
+                prep.untestable[fn.name] = str(e)
+            else:
+                needs.append(str(e))
             continue
-        written.append((fn, write_task(root / "functions", ir, fn, sig, source)))
-        write_task(root / "whole", ir, fn, sig, source, whole=True)
+        units = [fn.name]
+        if wants_split(fn, decompose, above):
+            parts = split(prep.ir, fn.name)
+            if parts.pieces:
+                prep.ir = parts.ir
+                prep.local |= set(parts.pieces)
+                prep.piece_of.update({p: fn.name for p in parts.pieces})
+                units += list(parts.pieces)
+        written.append((fn, units, sig))
     if needs:
         raise UsageError(needs[0] + (f" (and {len(needs) - 1} more argument(s) like it)" if len(needs) > 1 else ""))
+    by_name = {f.name: f for f in functions(prep.ir)}
+    for fn, units, sig in written:  # after every split: each task sees the final module
+        write_task(root / "whole", prep.ir, by_name[fn.name], sig, source, whole=True)
+        for unit in units:
+            write_task(root / "functions", prep.ir, by_name[fn.name], sig, source, unit=unit)
     if written:
         alone, whole = load_suite(root / "functions"), load_suite(root / "whole")
-        prep.tasks = {fn.name: alone.get(task_id(fn.name)) for fn, _ in written}
-        prep.whole = {fn.name: whole.get(task_id(fn.name)) for fn, _ in written}
+        for fn, units, _ in written:
+            for unit in units:
+                prep.tasks[unit] = alone.get(task_id(unit))
+                prep.whole[unit] = whole.get(task_id(fn.name))
+    prep.selected = [u for f in prep.selected for u in [by_name.get(f.name, f)] +
+                     [by_name[p] for p, of in prep.piece_of.items() if of == f.name]]
     return prep
 
 
@@ -122,7 +153,9 @@ def compose_output(prep: Prepared, target: Target, verified: dict[str, Verified]
         # checked with every symbol global, as in the externalized module (the harness calls
         # internal functions by name); the output then makes the internal ones local again,
         # which changes symbol binding only, not code
-        checks = {fn: evaluator.verify(task, target, text, timing=False).correct for fn, task in prep.whole.items()}
+        by_task = {task.id: task for task in prep.whole.values()}  # a function and its pieces share one
+        passed = {tid: evaluator.verify(task, target, text, timing=False).correct for tid, task in by_task.items()}
+        checks = {fn: passed[task.id] for fn, task in prep.whole.items()}
         broken = [fn for fn in keep if not checks[fn]]
         if not broken:
             return Composed(relocalize(text, prep.local), sorted(keep), fell_back, checks)
@@ -140,11 +173,12 @@ def _compose(prep: Prepared, target: Target, keep: dict[str, Verified], fell_bac
     header = [f"neucomback compile of {source.name} for {target.name}: {len(keep)} function(s) written by {model} "
               "and verified, the rest by llc -O3."]
     for f in prep.selected:
+        what = f" ({piece_label(f.name, prep.piece_of)}, tested through it)" if f.name in prep.piece_of else ""
         if f.name in keep:
             v = keep[f.name]
-            header.append(f"  {f.name}: model-written ({model}), verified on {v.cases} test cases (round {v.round})")
+            header.append(f"  {f.name}{what}: model-written ({model}), verified on {v.cases} test cases (round {v.round})")
         elif f.name in fell_back:
-            header.append(f"  {f.name}: llc -O3 fallback: {fell_back[f.name]}")
+            header.append(f"  {f.name}{what}: llc -O3 fallback: {fell_back[f.name]}")
     parts = [Part(fn, keep[fn].asm, f"{fn}: model-written by {model}, verified on {keep[fn].cases} test cases")
              for fn in sorted(keep)]
     return compose(header, rest, parts, comment)

@@ -74,7 +74,8 @@ def signature(fn: IrFunction, spec: dict[str, Any] | None, where: str = "--arg-s
                              "`range` (and `role = \"len\"` for a length) instead")
         if len(params) != len(fn.params):
             raise UsageError(f"{where} [{fn.name}]: {len(params)} parameter(s) given, the IR has {len(fn.params)}")
-        returns = str(spec.get("returns") or _scalar(fn.returns, _ret_signed(fn), f"the return value of {fn.name}"))
+        returns = str(spec.get("returns") or ("void" if fn.returns == "void" else
+                                              _scalar(fn.returns, _ret_signed(fn), f"the return value of {fn.name}")))
         return Signature(returns, params, "from --arg-spec")
     returns = _scalar(fn.returns, _ret_signed(fn), f"the return value of {fn.name}") if fn.returns != "void" else "void"
     params = []
@@ -119,9 +120,20 @@ def _pointer(fn: IrFunction, index: int, p: IrParam, name: str) -> Param:
 
 
 _USE = r"(?<![\w.$]){}(?![\w.$])"
+_TYPE = r"(<\d+\s+x\s+\w+>|\w+)"  # a scalar or a fixed vector (SLP-vectorised loads and stores)
 _GEP = re.compile(r"=\s*getelementptr\s+(?:inbounds\s+|nuw\s+|nusw\s+)*(\w+),\s*ptr\s+(%[\w.$]+),\s*i64\s+(-?\d+)\s*$")
-_LOAD = re.compile(r"=\s*load\s+(?:atomic\s+)?(?:volatile\s+)?(\w+),\s*ptr\s+(%[\w.$]+)(?:,|$)")
-_STORE = re.compile(r"^\s*store\s+(?:atomic\s+)?(?:volatile\s+)?(\w+)\s+([^,]+),\s*ptr\s+(%[\w.$]+)(?:,|$)")
+_LOAD = re.compile(r"=\s*load\s+(?:atomic\s+)?(?:volatile\s+)?" + _TYPE + r",\s*ptr\s+(%[\w.$]+)(?:,|$)")
+_STORE = re.compile(r"^\s*store\s+(?:atomic\s+)?(?:volatile\s+)?" + _TYPE + r"\s+(.+),\s*ptr\s+(%[\w.$]+)"
+                    r"(?:,\s*align\s+\d+)?(?:,\s*![\w.]+\s+!\d+)*\s*$")
+
+
+def _bytes(ir_type: str) -> int | None:
+    """Size in bytes of a scalar or `<N x T>` IR type; None for what is not plain data."""
+    m = re.fullmatch(r"<(\d+)\s+x\s+(\w+)>", ir_type)
+    if m:
+        elem = IR_BYTES.get(m.group(2))
+        return None if elem is None or m.group(2) in ("ptr", "i1") else int(m.group(1)) * elem
+    return IR_BYTES.get(ir_type)
 
 
 def _constant_reach(body: str, ptr: str) -> tuple[int, bool] | None:
@@ -146,10 +158,11 @@ def _constant_reach(body: str, ptr: str) -> tuple[int, bool] | None:
             if name == ptr and g and g.group(2) == ptr and g.group(1) in IR_BYTES:
                 continue
             ld, st = _LOAD.search(line), _STORE.search(line)
-            if ld and ld.group(2) == name and ld.group(1) in IR_BYTES and ld.group(1) != "ptr":
-                extent = max(extent, off + IR_BYTES[ld.group(1)])
-            elif st and st.group(3) == name and st.group(1) in IR_BYTES and name not in st.group(2):
-                extent, writes = max(extent, off + IR_BYTES[st.group(1)]), True
+            if ld and ld.group(2) == name and ld.group(1) != "ptr" and _bytes(ld.group(1)):
+                extent = max(extent, off + (_bytes(ld.group(1)) or 0))
+            elif (st and st.group(3) == name and _bytes(st.group(1))
+                  and not re.search(_USE.format(re.escape(name)), st.group(2))):
+                extent, writes = max(extent, off + (_bytes(st.group(1)) or 0)), True
             else:
                 return None
     if extent == 0 or extent > MAX_INFERRED_BYTES:

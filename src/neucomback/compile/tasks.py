@@ -35,20 +35,27 @@ def param_table(p: Param) -> dict[str, Any]:
     return out
 
 
-def write_task(root: Path, ir: str, fn: IrFunction, sig: Signature, source: Path, *, whole: bool = False) -> Path:
+def write_task(root: Path, ir: str, fn: IrFunction, sig: Signature, source: Path, *, whole: bool = False,
+               unit: str | None = None) -> Path:
     """Write (or rewrite identically) the task folder of `fn`; return it. With `whole`, the
     task's reference is the whole module (no support.ll): the check of the composed output,
-    which defines everything itself."""
-    d = root / task_id(fn.name)
+    which defines everything itself. With `unit` (a piece of `fn` after decomposition), the
+    candidate writes that piece and the harness calls `fn`, whose code comes from support.ll."""
+    unit = unit or fn.name
+    d = root / task_id(unit)
     d.mkdir(parents=True, exist_ok=True)
-    files = {"ref.ll": ir if whole else extract(ir, [fn.name], delete=False, what=fn.name)}
-    rest = "" if whole else extract(ir, [fn.name], delete=True, what=f"the module without {fn.name}")
+    files = {"ref.ll": ir if whole else extract(ir, [unit], delete=False, what=unit)}
+    rest = "" if whole else extract(ir, [unit], delete=True, what=f"the module without {unit}")
     if has_definitions(rest):
         files["support.ll"] = rest
     params = [param_table(p) for p in sig.params]
-    top = {"id": task_id(fn.name), "level": 1, "function": fn.name, "returns": sig.returns, "split": "test",
+    top = {"id": task_id(unit), "level": 1, "function": fn.name, "returns": sig.returns, "split": "test",
            "source": "compile", "tags": ["compile"],
            "description": f"function {fn.name} of {source.name}, tests {sig.how}", "params": params}
+    if unit != fn.name:
+        top |= {"translates": unit, "tags": ["compile", "piece"],
+                "description": f"{unit}, a piece of {fn.name} of {source.name}, tested through {fn.name} "
+                               f"(tests {sig.how})"}
     files["task.toml"] = to_toml(top)
     for name, text in files.items():
         path = d / name

@@ -98,6 +98,14 @@ class Task:
     extra_sources: list[str] = field(default_factory=list)
     source: str = "builtin"
     meta: dict[str, Any] = field(default_factory=dict)
+    # the function the candidate writes, when it is not `function` itself: a piece of a
+    # decomposed function, tested through its caller `function` (compile --decompose)
+    translates: str | None = None
+
+    @property
+    def writes(self) -> str:
+        """The function a candidate for this task must define."""
+        return self.translates or self.function
     # Inputs added by `suite strength --augment` (augment.toml), run after the task's own:
     # Level 1 cases as (seed, case index) of the harness generator; Level 2 runs as (seed,
     # plan entry, size), entry K of a run plan under that seed.
@@ -222,6 +230,7 @@ def load_task(path: Path) -> Task:
         time_size=int(data.get("time_size", 100000)),
         extra_sources=list(data.get("extra_sources", [])),
         source=str(data.get("source", "builtin")), meta=dict(data.get("meta", {})),
+        translates=str(data["translates"]) if data.get("translates") else None,
     )
     task = _with_augment(task)
     if (task.rel_tol or task.abs_tol or task.ulps) and not str(tol.get("reason", "")).strip():
