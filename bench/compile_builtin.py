@@ -7,7 +7,11 @@ a function it cannot test falls back to llc), `neucomback compile` runs with --m
 `neucomback verify --task ID` checks the output with the task's tests; the output must also
 assemble with the system assembler (`as`, x86_64 only).
 
+With --decompose always, every function with loops is split into pieces, each verified through
+its caller; the output must still pass the task's own tests.
+
 usage: .venv/bin/python bench/compile_builtin.py [--model llc:O3] [--target x86_64] [--limit N] [--level 1]
+       [--decompose never|auto|always]
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ def main() -> int:
     ap.add_argument("--level", type=int)
     ap.add_argument("--limit", type=int)
     ap.add_argument("--debug-rounds", default="3")
+    ap.add_argument("--decompose", default="never", help="passed to compile (auto|never|always)")
     args = ap.parse_args()
     target = get_target(args.target)
     tasks = load_suite("builtin").select(level=args.level, split="all", limit=args.limit)
@@ -63,7 +68,7 @@ def main() -> int:
             ir = d / "in.ll"
             ir.write_text(ir_for(task, target).read_text())
             cmd = [*NCB, "compile", str(ir), "-o", str(d / "out.s"), "--model", args.model, "--target", target.name,
-                   "--function", task.function, "--run-dir", str(d / "run"), "-D", args.debug_rounds, "--json"]
+                   "--function", task.function, "--run-dir", str(d / "run"), "-D", args.debug_rounds, "--decompose", args.decompose, "--json"]
             spec = spec_for(task)
             if spec:
                 (d / "spec.toml").write_text(spec)
@@ -80,6 +85,11 @@ def main() -> int:
                 continue
             summary = json.loads(r.stdout)
             outcomes["model-written" if summary["model_written"] else "fell back"] += 1
+            pieces = [f for f in summary["functions"] if f.get("piece_of")]
+            if pieces:
+                outcomes["decomposed"] += 1
+                outcomes["pieces"] += len(pieces)
+                outcomes["pieces model-written"] += sum(f["outcome"] == "model-written" for f in pieces)
             v = subprocess.run([*NCB, "verify", "--task", task.id, "--target", target.name, str(d / "out.s"),
                                 "--json"], capture_output=True, text=True)
             if v.returncode != 0:

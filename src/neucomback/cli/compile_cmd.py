@@ -61,7 +61,7 @@ def compile_(
 def _compile(**a: Any) -> None:
     from ..agent.prompts import Prompt
     from ..agent.workflow import AgentConfig
-    from ..compile.run import FALLBACKS, MISSING_SPEC, Verified, compose_output, prepare
+    from ..compile.run import FALLBACKS, MISSING_SPEC, Verified, bundled_with, compose_output, prepare
     from ..harness.evaluate import Evaluator
     from ..models.base import GenParams
     from ..store import sample_key
@@ -114,18 +114,23 @@ def _compile(**a: Any) -> None:
 
         atomic_write_text(out, composed.text)
     faulty = a["model"].startswith("faulty:")
-    differs = _differs_from_llc(prep, target, verified, composed.model_written) if faulty else {}
+    differs = _differs_from_llc(prep, target, verified, [w for w in composed.model_written if w in prep.tasks]) \
+        if faulty else {}
+    bundled = bundled_with(prep)
     summary = {"source": str(source), "output": None if refused else str(out), "target": target.name,
                "model": a["model"], "scripted": bool(getattr(provider, "scripted", False)), "run_dir": str(run_dir),
                "functions": [{"name": f.name, **({"piece_of": prep.piece_of[f.name]} if f.name in prep.piece_of else {}),
                               "outcome": "model-written" if f.name in composed.model_written else "fallback",
                               "why": composed.fell_back.get(f.name, ""),
-                              "round": verified[f.name].round if f.name in composed.model_written else None,
+                              "round": verified[f.name].round if f.name in composed.model_written
+                              and f.name in verified else None,
+                              **({"translated_with": bundled[f.name]} if f.name in bundled else {}),
                               "cases": prep.tasks[f.name].cases if f.name in prep.tasks else 0,
                               "composed_check": composed.final_checks.get(f.name),
                               **({"differs_from_llc": differs[f.name]} if f.name in differs else {})}
                              for f in prep.selected],
                **({"undetected_mutants": sum(differs.values())} if faulty else {}),
+               "observed_globals": [n for n, _ in prep.observed], "unobserved_globals": prep.unobserved,
                "model_written": len(composed.model_written), "fell_back": len(composed.fell_back),
                "refused": refused}
     _print(summary, a["json_out"])

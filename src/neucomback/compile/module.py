@@ -52,6 +52,11 @@ class IrFunction:
     def lines(self) -> int:
         return self.body.count("\n")
 
+    @property
+    def calling_convention(self) -> str | None:
+        """`fastcc` and friends, or None for the C calling convention (what a harness calls)."""
+        return next((a for a in self.ret_attrs if a.endswith("cc") or a.startswith("cc")), None)
+
 
 def _run(cmd: list[str], what: str, stdin: str | None = None) -> str:
     try:
@@ -185,6 +190,56 @@ def aliased(ir: str) -> dict[str, list[str]]:
     for alias, target in _ALIAS.findall(ir):
         out.setdefault(target, []).append(alias)
     return out
+
+
+_GLOBAL_VAR = re.compile(r"^@([\w.$]+)\s*=\s*([^\n]*?)\bglobal\s+([^\n]*)$", re.M)
+
+
+def observable_globals(ir: str, target: Target) -> tuple[list[tuple[str, int]], dict[str, str]]:
+    """The module's writable globals whose bytes a test can compare between two processes:
+    ([(symbol, size in bytes)], {skipped symbol: why}). Sizes are the symbol sizes in llc's
+    object for the module. A global holding a pointer is skipped (addresses differ from one
+    process to the next), as is a thread-local one."""
+    wanted: list[str] = []
+    skipped: dict[str, str] = {}
+    named = dict(re.findall(r"^(%[\w.$\"]+)\s*=\s*type\s+(.*)$", ir, re.M))
+    for name, pre, rest in _GLOBAL_VAR.findall(ir):
+        if "alias" in pre or "external" in pre.split():
+            continue
+        if "thread_local" in pre:
+            skipped[name] = "thread-local"
+        elif _holds_pointer(_leading_type(rest), named):
+            skipped[name] = "holds a pointer"
+        else:
+            wanted.append(name)
+    if not wanted:
+        return [], skipped
+    from ..harness.symbols import read_elf
+
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        obj = Path(tmp) / "m.o"
+        _run([toolchain.tool("llc"), *target.llc_flags, "-O0", "-filetype=obj", "-", "-o", str(obj)],
+             "llc (sizes of the module's globals)", ir)
+        sizes = {s.name: s.size for s in read_elf(obj).symbols if s.defined}
+    return [(n, sizes[n]) for n in wanted if sizes.get(n)], skipped
+
+
+def _leading_type(text: str) -> str:
+    """The IR type at the start of `text` (a bracketed aggregate or one token)."""
+    text = text.strip()
+    if text[:1] in "[{<":
+        return text[: _matching(text, 0) + 1]
+    return text.split()[0] if text.split() else ""
+
+
+def _holds_pointer(ir_type: str, named: dict[str, str], depth: int = 0) -> bool:
+    """Does `ir_type` contain a pointer, looking through named struct types?"""
+    if re.search(r"\bptr\b", ir_type):
+        return True
+    if depth > 16:
+        return True  # a type this deep is not worth the risk: treat it as holding one
+    return any(_holds_pointer(named.get(t, ""), named, depth + 1) for t in re.findall(r"%[\w.$\"]+", ir_type))
 
 
 def internal_names(ir: str) -> set[str]:

@@ -8,6 +8,7 @@ with each function's tests (a part that breaks assembly or another function fall
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,8 @@ from ..suite.task import Task
 from ..targets import Target
 from .compose import Part, blamed_part, compose, relocalize
 from .decompose import DEFAULT_ABOVE, piece_label, split, wants_split
-from .module import IrFunction, aliased, externalize, extract, functions, internal_names, load_module
+from .module import (IrFunction, aliased, externalize, extract, functions, internal_names, load_module,
+                     observable_globals)
 from .signature import NeedsSpec, Untestable, load_spec, signature
 from .tasks import task_id, write_task
 
@@ -40,6 +42,9 @@ class Prepared:
     untestable: dict[str, str] = field(default_factory=dict)  # function -> why
     local: set[str] = field(default_factory=set)                # internal symbols of the user's module
     piece_of: dict[str, str] = field(default_factory=dict)     # piece of a decomposed function -> that function
+    observed: list[tuple[str, int]] = field(default_factory=list)  # globals every test compares after a call
+    bundle: dict[str, list[str]] = field(default_factory=dict)     # unit -> helpers translated with it
+    unobserved: dict[str, str] = field(default_factory=dict)       # writable globals it cannot compare -> why
 
 
 def prepare(source: Path, target: Target, names: list[str] | None, spec_path: Path | None, root: Path,
@@ -97,10 +102,14 @@ def prepare(source: Path, target: Target, names: list[str] | None, spec_path: Pa
     if needs:
         raise UsageError(needs[0] + (f" (and {len(needs) - 1} more argument(s) like it)" if len(needs) > 1 else ""))
     by_name = {f.name: f for f in functions(prep.ir)}
+    _bundle_helpers(prep, [u for _, units, _ in written for u in units], by_name)
+    if written:
+        prep.observed, prep.unobserved = observable_globals(prep.ir, target)
     for fn, units, sig in written:  # after every split: each task sees the final module
-        write_task(root / "whole", prep.ir, by_name[fn.name], sig, source, whole=True)
+        write_task(root / "whole", prep.ir, by_name[fn.name], sig, source, whole=True, observe=prep.observed)
         for unit in units:
-            write_task(root / "functions", prep.ir, by_name[fn.name], sig, source, unit=unit)
+            write_task(root / "functions", prep.ir, by_name[fn.name], sig, source, unit=unit, observe=prep.observed,
+                       helpers=prep.bundle.get(unit, []))
     if written:
         alone, whole = load_suite(root / "functions"), load_suite(root / "whole")
         for fn, units, _ in written:
@@ -110,6 +119,32 @@ def prepare(source: Path, target: Target, names: list[str] | None, spec_path: Pa
     prep.selected = [u for f in prep.selected for u in [by_name.get(f.name, f)] +
                      [by_name[p] for p, of in prep.piece_of.items() if of == f.name]]
     return prep
+
+
+def _bundle_helpers(prep: Prepared, units: list[str], by_name: dict[str, IrFunction]) -> None:
+    """Static helpers that llc gives its own calling convention (fastcc) cannot be called by a
+    harness; each joins the unit of its first caller that is tested (transitively: a helper's
+    helpers join the same unit), so the model translates them together and the caller's tests
+    cover them. A helper no tested unit calls stays with llc."""
+    owner: dict[str, str] = {u: u for u in units}
+    helpers = [f.name for f in prep.selected if f.name in prep.untestable and by_name.get(f.name, f).calling_convention]
+    changed = True
+    while changed:
+        changed = False
+        for h in helpers:
+            if h in owner:
+                continue
+            caller = next((u for u in owner if re.search(rf"@{re.escape(h)}\(", by_name[u].body)), None)
+            if caller is not None:
+                owner[h] = owner[caller]
+                prep.bundle.setdefault(owner[caller], []).append(h)
+                del prep.untestable[h]
+                changed = True
+
+
+def bundled_with(prep: Prepared) -> dict[str, str]:
+    """helper -> the unit it is translated with."""
+    return {h: u for u, hs in prep.bundle.items() for h in hs}
 
 
 @dataclass
@@ -138,6 +173,7 @@ def compose_output(prep: Prepared, target: Target, verified: dict[str, Verified]
     for f in prep.selected:
         if f.name in prep.tasks and f.name not in verified:
             fell_back[f.name] = (why_not or {}).get(f.name) or f"{model} did not produce a verified translation"
+    with_unit = bundled_with(prep)
     keep = dict(verified)
     for _ in range(len(keep) + 1):
         text, spans = _compose(prep, target, keep, fell_back, model, source)
@@ -158,7 +194,12 @@ def compose_output(prep: Prepared, target: Target, verified: dict[str, Verified]
         checks = {fn: passed[task.id] for fn, task in prep.whole.items()}
         broken = [fn for fn in keep if not checks[fn]]
         if not broken:
-            return Composed(relocalize(text, prep.local), sorted(keep), fell_back, checks)
+            for h, u in with_unit.items():  # a helper shares the outcome of the unit it came with
+                if u not in keep:
+                    fell_back[h] = f"translated with {u}, which fell back"
+                checks[h] = checks[u]
+            written = sorted([*keep, *(h for h, u in with_unit.items() if u in keep)])
+            return Composed(relocalize(text, prep.local), written, fell_back, checks)
         for fn in broken:
             fell_back[fn] = "its tests failed on the composed file"
             del keep[fn]
@@ -168,17 +209,28 @@ def compose_output(prep: Prepared, target: Target, verified: dict[str, Verified]
 def _compose(prep: Prepared, target: Target, keep: dict[str, Verified], fell_back: dict[str, str], model: str,
              source: Path) -> tuple[str, dict[str, range]]:
     comment = "//" if target.name == "aarch64" else "#"
-    rest_ir = extract(prep.ir, sorted(keep), delete=True, what="the trusted rest") if keep else prep.ir
+    with_unit = bundled_with(prep)
+    deleted = sorted({*keep, *(h for h, u in with_unit.items() if u in keep)})
+    rest_ir = extract(prep.ir, deleted, delete=True, what="the trusted rest") if keep else prep.ir
     rest = _llc(rest_ir, target)
     header = [f"neucomback compile of {source.name} for {target.name}: {len(keep)} function(s) written by {model} "
               "and verified, the rest by llc -O3."]
     for f in prep.selected:
         what = f" ({piece_label(f.name, prep.piece_of)}, tested through it)" if f.name in prep.piece_of else ""
+        if f.name in with_unit:
+            what = f" (static helper, translated and tested with {with_unit[f.name]})"
         if f.name in keep:
             v = keep[f.name]
             header.append(f"  {f.name}{what}: model-written ({model}), verified on {v.cases} test cases (round {v.round})")
+        elif with_unit.get(f.name) in keep:
+            header.append(f"  {f.name}{what}: model-written ({model})")
         elif f.name in fell_back:
             header.append(f"  {f.name}{what}: llc -O3 fallback: {fell_back[f.name]}")
+    if prep.observed:
+        header.append("  globals compared after every test call: " + ", ".join(n for n, _ in prep.observed))
+    if prep.unobserved:
+        header.append("  globals NOT compared (writes to them are not checked): "
+                      + ", ".join(f"{n} ({why})" for n, why in sorted(prep.unobserved.items())))
     parts = [Part(fn, keep[fn].asm, f"{fn}: model-written by {model}, verified on {keep[fn].cases} test cases")
              for fn in sorted(keep)]
     return compose(header, rest, parts, comment)

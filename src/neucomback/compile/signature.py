@@ -63,9 +63,9 @@ def load_spec(path: Path | None) -> dict[str, dict[str, Any]]:
 def signature(fn: IrFunction, spec: dict[str, Any] | None, where: str = "--arg-spec") -> Signature:
     """The test signature of `fn`: from its spec entry if there is one, else from the IR.
     Raises NeedsSpec (naming the argument) or Untestable."""
-    cc = [a for a in fn.ret_attrs if a.endswith("cc") or a.startswith("cc")]
-    if cc:  # fastcc and friends: not the C calling convention a harness can call with
-        raise Untestable(f"{fn.name} uses the {cc[0]} calling convention, so it is tested only through its callers")
+    if fn.calling_convention:  # fastcc and friends: not the C calling convention a harness can call with
+        raise Untestable(f"{fn.name} uses the {fn.calling_convention} calling convention, so it is tested only "
+                         "through its callers")
     if spec is not None:
         params = tuple(parse_param(p, f"{where} [{fn.name}]") for p in spec.get("params", []))
         fixed = [p.name for p in params if p.value is not None]

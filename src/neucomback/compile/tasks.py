@@ -36,22 +36,28 @@ def param_table(p: Param) -> dict[str, Any]:
 
 
 def write_task(root: Path, ir: str, fn: IrFunction, sig: Signature, source: Path, *, whole: bool = False,
-               unit: str | None = None) -> Path:
+               unit: str | None = None, observe: list[tuple[str, int]] | None = None,
+               helpers: list[str] | None = None) -> Path:
     """Write (or rewrite identically) the task folder of `fn`; return it. With `whole`, the
     task's reference is the whole module (no support.ll): the check of the composed output,
     which defines everything itself. With `unit` (a piece of `fn` after decomposition), the
-    candidate writes that piece and the harness calls `fn`, whose code comes from support.ll."""
+    candidate writes that piece and the harness calls `fn`, whose code comes from support.ll.
+    `observe`: the module's globals the harness prints after every call. `helpers`: static
+    functions the candidate writes together with the unit (defined in ref.ll, not in support.ll)."""
     unit = unit or fn.name
     d = root / task_id(unit)
     d.mkdir(parents=True, exist_ok=True)
-    files = {"ref.ll": ir if whole else extract(ir, [unit], delete=False, what=unit)}
-    rest = "" if whole else extract(ir, [unit], delete=True, what=f"the module without {unit}")
+    own = [unit, *(helpers or [])]
+    files = {"ref.ll": ir if whole else extract(ir, own, delete=False, what=unit)}
+    rest = "" if whole else extract(ir, own, delete=True, what=f"the module without {unit}")
     if has_definitions(rest):
         files["support.ll"] = rest
     params = [param_table(p) for p in sig.params]
     top = {"id": task_id(unit), "level": 1, "function": fn.name, "returns": sig.returns, "split": "test",
            "source": "compile", "tags": ["compile"],
            "description": f"function {fn.name} of {source.name}, tests {sig.how}", "params": params}
+    if observe:  # printed after every call: a function's writes to module globals are results too
+        top["observe"] = [{"symbol": sym, "bytes": n} for sym, n in observe]
     if unit != fn.name:
         top |= {"translates": unit, "tags": ["compile", "piece"],
                 "description": f"{unit}, a piece of {fn.name} of {source.name}, tested through {fn.name} "

@@ -34,6 +34,7 @@ class Symbol:
     bind: str          # local | global | weak | unique | other
     type: int
     defined: bool
+    size: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,9 @@ def read_elf(path: Path) -> ElfObject:
                 continue
             strtab = headers[h[6]]
             for off in range(h[4], h[4] + h[5], 24):
-                name, info, _other, shndx, _value, _size = struct.unpack_from("<IBBHQQ", data, off)
+                name, info, _other, shndx, _value, size = struct.unpack_from("<IBBHQQ", data, off)
                 symbols.append(Symbol(cstr(strtab[4], name), _BIND.get(info >> 4, "other"), info & 0xF,
-                                      shndx != SHN_UNDEF))
+                                      shndx != SHN_UNDEF, size))
     except (struct.error, IndexError) as e:
         raise ValueError(f"truncated or malformed ELF file ({e})") from None
     return ElfObject(sections, symbols)

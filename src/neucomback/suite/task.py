@@ -8,6 +8,7 @@ from the signature by `neucomback.suite.harnessgen`).
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -101,6 +102,9 @@ class Task:
     # the function the candidate writes, when it is not `function` itself: a piece of a
     # decomposed function, tested through its caller `function` (compile --decompose)
     translates: str | None = None
+    # module globals whose bytes the harness prints after every call (compile tasks: a
+    # function's effect on global state is part of what it computes): (symbol, bytes)
+    observe: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def writes(self) -> str:
@@ -231,12 +235,15 @@ def load_task(path: Path) -> Task:
         extra_sources=list(data.get("extra_sources", [])),
         source=str(data.get("source", "builtin")), meta=dict(data.get("meta", {})),
         translates=str(data["translates"]) if data.get("translates") else None,
+        observe=_observe(data.get("observe", []), where),
     )
     task = _with_augment(task)
     if (task.rel_tol or task.abs_tol or task.ulps) and not str(tol.get("reason", "")).strip():
         raise UsageError(f"{where}: a [tolerance] must say why the IR is not exact (`reason = ...`)")
     if task.level not in (1, 2):
         raise UsageError(f"{where}: level must be 1 or 2")
+    if task.observe and (task.level != 1 or task.custom_harness is not None):
+        raise UsageError(f"{where}: `observe` is for Level 1 tasks with a generated harness")
     if task.split is not None and task.split not in SPLITS:
         raise UsageError(f"{where}: split must be one of {SPLITS}")
     if task.returns != "void" and task.returns not in SCALARS:
@@ -244,6 +251,20 @@ def load_task(path: Path) -> Task:
     if not task.ref_source.exists():
         raise UsageError(f"{path}: no ref.c (or ref.ll)")
     return task
+
+
+def _observe(entries: Any, where: str) -> list[tuple[str, int]]:
+    """`observe = [{ symbol = "counter", bytes = 4 }, ...]` -> [("counter", 4), ...]."""
+    out = []
+    if not isinstance(entries, list):
+        raise UsageError(f"{where}: `observe` must be a list of {{ symbol = ..., bytes = ... }}")
+    for e in entries:
+        ok = isinstance(e, dict) and isinstance(e.get("symbol"), str) and isinstance(e.get("bytes"), int) \
+            and not isinstance(e.get("bytes"), bool)
+        if not ok or not re.fullmatch(r"[A-Za-z_.$][\w.$]*", e["symbol"]) or not 0 < e["bytes"] <= 1 << 26:
+            raise UsageError(f"{where}: bad `observe` entry {e!r}: give a symbol name and its size in bytes (1..64 MiB)")
+        out.append((e["symbol"], e["bytes"]))
+    return out
 
 
 def _default_seed(task_id: str) -> int:
