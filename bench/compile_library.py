@@ -182,7 +182,8 @@ def main() -> int:
     summary = json.loads(p.stdout)
     fns = summary["functions"]
     written = [f["name"] for f in fns if f["outcome"] == "model-written"]
-    rounds_failed = sum(1 for f in fns if f["outcome"] == "fallback" and f["cases"])
+    rounds_failed = sum(1 for f in fns if f["outcome"] == "fallback" and f["cases"] and "infrastructure" not in f["why"])
+    infra = sum(1 for f in fns if f["outcome"] == "fallback" and "infrastructure" in f["why"])
     checked = make_check(src, out, "compiled")
 
     control = control_run(src, work, ir_dir, module)
@@ -190,7 +191,7 @@ def main() -> int:
         "library": "libmd 1.0.4 (Debian bookworm source)", "model": args.model,
         "debug_rounds": int(args.debug_rounds), "functions": len(fns), "model_written": len(written),
         "fell_back": summary["fell_back"], "fell_back_after_failing_tests": rounds_failed,
-        "fell_back_untestable": summary["fell_back"] - rounds_failed,
+        "fell_back_infrastructure": infra, "fell_back_untestable": summary["fell_back"] - rounds_failed - infra,
         "undetected_mutants": summary.get("undetected_mutants"),
         "undetected": [f["name"] for f in fns if f.get("differs_from_llc")],
         "prepare_s": round(prepared, 1), "compile_s": round(compile_s, 1), "make_check": checked,

@@ -379,3 +379,24 @@ def test_a_mistake_in_a_static_helper_fails_its_callers_tests(tmp_path: Path) ->
     assert not ev.verify(task, target, wrong, timing=False).correct
     composed = compose_output(prep, target, {"f": Verified("f", wrong, 128, 0)}, "test", ev, src)
     assert composed.fell_back["helper"] == "translated with f, which fell back" and "f" in composed.fell_back
+
+
+def test_a_piece_that_also_defines_its_caller_is_rejected(tmp_path: Path) -> None:
+    """The harness calls the caller, taken (weak) from the trusted support code: a piece's
+    candidate that defines the caller too would replace what tests it. The symbol policy
+    refuses any symbol its IR does not define."""
+    from neucomback.harness.build import reference_asm
+
+    src, spec = _blur(tmp_path)
+    target = get_target("x86_64")
+    prep = prepare(src, target, None, spec, tmp_path / "tasks", decompose="always")
+    piece = next(u for u in prep.tasks if u in prep.piece_of)
+    # a correct blur that needs no pieces (llc's code for the undecomposed function), and a
+    # piece that does nothing: without the policy, every test would pass
+    whole = prepare(src, target, ["blur"], spec, tmp_path / "whole", decompose="never").tasks["blur"]
+    stub = f"\t.text\n\t.globl\t{piece}\n\t.type\t{piece},@function\n{piece}:\n\tretq\n"
+    asm = stub + reference_asm(whole, target).read_text()
+    v = Evaluator().verify(prep.tasks[piece], target, asm, timing=False)
+    assert not v.correct and "`blur` is defined as a global symbol, but the IR does not define it" in v.feedback
+    bad = ncb("compile", str(src), "--model", "llc:O3", "--decompose", "sometimes")
+    assert bad.returncode == 2 and "--decompose must be one of" in bad.stderr

@@ -14,9 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import toolchain
 from .errors import ToolMissingError, UsageError
-from .harness.build import ir_for
+from .harness.build import ir_for, llc_command
 from .harness.evaluate import Evaluator
 from .harness.verdict import Verdict
 from .suite.task import Task
@@ -35,7 +34,7 @@ class BaselineResult:
 def compile_baseline(task: Task, target: Target, compiler: str, out: Path) -> str | None:
     """Write the baseline compiler's asm for the task to `out`; return an error text on failure."""
     if compiler.startswith("llc-"):
-        cmd = [toolchain.tool("llc"), *target.llc_flags, f"-{compiler[4:]}", str(ir_for(task, target)), "-o", str(out)]
+        cmd = llc_command(target, f"-{compiler[4:]}", ir_for(task, target), out)
     elif compiler == "gcc-O3":
         gcc = "gcc" if target.name == "x86_64" else f"{target.triple}-gcc"
         if shutil.which(gcc) is None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import toolchain
 from ..errors import UsageError
-from ..harness.build import check_ir_target
+from ..harness.build import check_ir_target, ir_command, llc_command
 from ..targets import Target
 
 TOOL_TIMEOUT_S = 300
@@ -76,15 +76,14 @@ def load_module(path: Path, target: Target) -> str:
     if not path.exists():
         raise UsageError(f"{path}: no such file")
     if path.suffix == ".c":
-        ir = _run([toolchain.tool("clang"), *target.clang_flags, "-O3", "-ffp-contract=off", "-S", "-emit-llvm",
-                   "-fno-ident", str(path), "-o", "-"], f"{path}: clang rejects the C source")
+        ir = _run(ir_command(target, path, "-"), f"{path}: clang rejects the C source")
     elif path.suffix in (".ll", ".bc"):
         ir = path.read_text(errors="replace") if path.suffix == ".ll" else _run(
             [toolchain.tool("llvm-dis"), str(path), "-o", "-"], f"{path}: not LLVM bitcode")
     else:
         raise UsageError(f"{path}: give LLVM IR (.ll) or C (.c)")
     check_ir_target(ir, target, str(path))
-    _run([toolchain.tool("llc"), *target.llc_flags, "-O0", "-filetype=null", "-"], f"{path}: llc rejects the IR", ir)
+    _run(llc_command(target, "-O0", filetype="null"), f"{path}: llc rejects the IR", ir)
     return ir
 
 
@@ -219,7 +218,7 @@ def observable_globals(ir: str, target: Target) -> tuple[list[tuple[str, int]], 
     import tempfile
     with tempfile.TemporaryDirectory() as tmp:
         obj = Path(tmp) / "m.o"
-        _run([toolchain.tool("llc"), *target.llc_flags, "-O0", "-filetype=obj", "-", "-o", str(obj)],
+        _run(llc_command(target, "-O0", out=obj, filetype="obj"),
              "llc (sizes of the module's globals)", ir)
         sizes = {s.name: s.size for s in read_elf(obj).symbols if s.defined}
     return [(n, sizes[n]) for n in wanted if sizes.get(n)], skipped

@@ -13,9 +13,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import toolchain
 from ..errors import UsageError
-from ..harness.build import assemble_command
+from ..harness.build import assemble_command, llc_command
 from ..harness.evaluate import Evaluator
 from ..suite import load_suite
 from ..suite.task import Task
@@ -239,7 +238,7 @@ def _compose(prep: Prepared, target: Target, keep: dict[str, Verified], fell_bac
 def _llc(ir: str, target: Target) -> str:
     import subprocess
 
-    p = subprocess.run([toolchain.tool("llc"), *target.llc_flags, "-O3", "-o", "-", "-"], input=ir,
+    p = subprocess.run(llc_command(target), input=ir,
                        capture_output=True, text=True, errors="replace", timeout=600)
     if p.returncode != 0:
         raise UsageError(f"llc rejects the rest of the module: {p.stderr.strip().splitlines()[:1]}")

@@ -106,6 +106,12 @@ def check_ir_target(ir: str, target: Target, what: str) -> None:
                          f"compile the C source for {target.name}, or give IR made for it)")
 
 
+def ir_command(target: Target, src: str | Path, out: str | Path, *extra: str) -> list[str]:
+    """How IR is made from C: what the model is given, and what `compile` makes of a .c file."""
+    return [toolchain.tool("clang"), *target.clang_flags, "-O3", "-ffp-contract=off", "-S", "-emit-llvm", "-fno-ident",
+            *extra, str(src), "-o", str(out)]
+
+
 def ir_for(task: Task, target: Target) -> Path:
     """The LLVM IR the model is given: the -O3 IR of the C source for this target, or the
     task's own ref.ll (IR tasks, made for one target)."""
@@ -118,8 +124,7 @@ def ir_for(task: Task, target: Target) -> Path:
     def build(tmp: Path) -> None:
         # run in the task's folder on a relative name: the IR's ModuleID and source_filename
         # (shown to the model, part of cache keys) then carry no path of this machine
-        _trusted([toolchain.tool("clang"), *target.clang_flags, "-O3", "-ffp-contract=off", "-S",
-                  "-emit-llvm", "-fno-ident", "-I", str(RUNTIME_DIR), task.ref_c.name, "-o", str(tmp.resolve())],
+        _trusted(ir_command(target, task.ref_c.name, tmp.resolve(), "-I", str(RUNTIME_DIR)),
                  f"IR generation for {task.id}", cwd=task.path)
 
     return _cached("ir", k, ".ll", build)
@@ -229,7 +234,7 @@ def reference_asm(task: Task, target: Target, opt: str = "-O3") -> Path:
     k = key("refasm", ir.name, opt, target.llc_flags)
 
     def build(tmp: Path) -> None:
-        _trusted([toolchain.tool("llc"), *target.llc_flags, opt, str(ir), "-o", str(tmp)],
+        _trusted(llc_command(target, opt, ir, tmp),
                  f"llc {opt} for {task.id}")
 
     return _cached("refasm", k, ".s", build)
@@ -245,6 +250,15 @@ def link_command(task: Task, target: Target, objs: list[str], out: Path) -> list
     driver = toolchain.tool("clang++" if is_cpp_harness(task) else "clang")
     return [driver, *target.clang_flags, "-no-pie", "-fuse-ld=bfd", "-Wl,-z,noexecstack",
             f"-Wl,--wrap={task.function}", *objs, "-lm", "-o", str(out)]
+
+
+def llc_command(target: Target, opt: str = "-O3", src: str | Path = "-", out: str | Path = "-",
+                filetype: str | None = None) -> list[str]:
+    """llc for `target` (its triple and ISA flags) at `opt` ("-O3", "-O0", ...): IR from `src`
+    to assembly (or `filetype` "obj"/"null") in `out`; "-" is stdin/stdout. The one place
+    llc command lines are made: the reference, baselines, the llc provider and compile."""
+    return [toolchain.tool("llc"), *target.llc_flags, opt, *([f"-filetype={filetype}"] if filetype else []),
+            str(src), "-o", str(out)]
 
 
 def assemble_command(asm_path: Path, target: Target, obj_path: Path) -> list[str]:

@@ -17,6 +17,7 @@ import time
 
 from .. import toolchain
 from ..errors import InfrastructureError, UsageError
+from ..harness.build import llc_command
 from ..targets import TARGETS, Target
 from .base import GenParams, Message, Reply, last_user_text
 
@@ -118,7 +119,7 @@ class LlcProvider:
         if target is None:
             return (f"llc provider: target triple {triple!r} matches none of our targets "
                     f"({', '.join(t.triple for t in TARGETS.values())}).", "no_input")
-        cmd = [toolchain.tool("llc"), *target.llc_flags, f"-{self.model}", "-o", "-", "-"]
+        cmd = llc_command(target, f"-{self.model}")
         with self._slots:
             try:
                 proc = subprocess.run(cmd, input=ir, capture_output=True, text=True, errors="replace",

@@ -12,6 +12,7 @@ import os
 import platform
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from .. import __version__
@@ -40,14 +41,18 @@ def _toolchain() -> dict[str, str | None]:
 
 
 def reference_flags(target_name: str) -> dict[str, str]:
-    """The exact commands behind "clang -O3" for a target: the timed reference executable
-    (clang on the C source) and the reference assembly shown in diffs (llc on the IR)."""
+    """The exact commands behind "clang -O3" for a target, as the harness builds them: the
+    timed reference (llc -O3 on the IR given to the model, assembled and linked exactly as a
+    candidate), the reference assembly shown in diffs, and how that IR is made from C."""
+    from ..harness.build import assemble_command, ir_command, llc_command
     from ..targets import get_target
 
     t = get_target(target_name)
-    return {"clang": " ".join(["clang", *t.clang_flags, "-O3", "-ffp-contract=off"]),
-            "ir": " ".join(["clang", *t.clang_flags, "-O3", "-ffp-contract=off", "-S", "-emit-llvm", "-fno-ident"]),
-            "llc": " ".join(["llc", *t.llc_flags, "-O3"])}
+    llc = " ".join(llc_command(t, "-O3", "IR.ll", "ref.s"))
+    return {"clang": f"{llc} && {' '.join(assemble_command(Path('ref.s'), t, Path('ref.o')))} "
+                     "(then linked with the harness like a candidate)",
+            "ir": " ".join(ir_command(t, "ref.c", "IR.ll")),
+            "llc": llc}
 
 
 def _seeds() -> dict[str, Any]:
