@@ -400,3 +400,37 @@ def test_a_piece_that_also_defines_its_caller_is_rejected(tmp_path: Path) -> Non
     assert not v.correct and "`blur` is defined as a global symbol, but the IR does not define it" in v.feedback
     bad = ncb("compile", str(src), "--model", "llc:O3", "--decompose", "sometimes")
     assert bad.returncode == 2 and "--decompose must be one of" in bad.stderr
+
+
+MUTUAL_C = """
+__attribute__((noinline)) int down_b(unsigned n);
+__attribute__((noinline)) int down_a(unsigned n) { return n == 0 ? 7 : 3 * down_b(n - 1) + 1; }
+__attribute__((noinline)) int down_b(unsigned n) { return n == 0 ? 5 : 2 * down_a(n - 1) - 1; }
+unsigned ack(unsigned m, unsigned n) { if (m == 0) return n + 1; if (n == 0) return ack(m - 1, 1); return ack(m - 1, ack(m, n - 1)); }
+"""
+MUTUAL_SPEC = """[down_a]
+params = [{ name = "n", type = "u32", range = [0, 40] }]
+[down_b]
+params = [{ name = "n", type = "u32", range = [0, 40] }]
+[ack]
+params = [{ name = "m", type = "u32", range = [0, 3] }, { name = "n", type = "u32", range = [0, 5] }]
+"""
+
+
+@pytest.mark.parametrize("target_name", ["x86_64", "aarch64", "riscv64"])
+def test_calls_back_into_the_tested_function_from_trusted_code(tmp_path: Path, target_name: str) -> None:
+    """down_a's tests call it through the calling-convention trampoline, and down_b (trusted
+    support code) calls it again from inside; ack's loop piece calls ack, its caller. The
+    trampoline holds one call: nested calls pass straight through (before, they overwrote
+    its saved return address, and llc's own code failed or hung)."""
+    from neucomback.harness.build import reference_asm
+
+    (tmp_path / "m.c").write_text(MUTUAL_C)
+    (tmp_path / "spec.toml").write_text(MUTUAL_SPEC)
+    target = get_target(target_name)
+    prep = prepare(tmp_path / "m.c", target, None, tmp_path / "spec.toml", tmp_path / "tasks", decompose="always")
+    assert {"down_a", "down_b", "ack"} <= set(prep.tasks) and any(of == "ack" for of in prep.piece_of.values())
+    ev = Evaluator()
+    for unit, task in prep.tasks.items():
+        v = ev.verify(task, target, reference_asm(task, target).read_text(), timing=False)
+        assert v.correct, (unit, v.feedback[:500])

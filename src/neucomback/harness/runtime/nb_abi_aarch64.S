@@ -14,6 +14,9 @@ XCAT(__wrap_, NB_FUNC):
     .p2align 4
     .type nb_abi_tramp, %function
 nb_abi_tramp:
+    adrp x17, nb_abi_busy
+    ldrb w17, [x17, :lo12:nb_abi_busy]
+    cbnz w17, nb_abi_direct
     adrp x17, nb_abi_area
     add x17, x17, :lo12:nb_abi_area
     str x30, [x17, #0]
@@ -43,7 +46,12 @@ nb_abi_tramp:
     ldp d10, d11, [x9, #104]
     ldp d12, d13, [x9, #120]
     ldp d14, d15, [x9, #136]
+    adrp x17, nb_abi_busy
+    mov w9, #1
+    strb w9, [x17, :lo12:nb_abi_busy]
     blr x16
+    adrp x17, nb_abi_busy
+    strb wzr, [x17, :lo12:nb_abi_busy]
     adrp x17, nb_abi_area
     add x17, x17, :lo12:nb_abi_area
     adrp x9, nb_abi_canary
@@ -111,6 +119,9 @@ nb_abi_tramp:
     ldp d14, d15, [x17, #144]
     ldr x30, [x17, #0]
     ret
+
+nb_abi_direct:                 /* a nested call: straight through */
+    br x16
 
 #include "nb_abi_data.inc"
     .section .note.GNU-stack,"",%progbits

@@ -15,6 +15,9 @@ XCAT(__wrap_, NB_FUNC):
     .p2align 4
     .type nb_abi_tramp, @function
 nb_abi_tramp:
+    lla t0, nb_abi_busy
+    lbu t1, 0(t0)
+    bnez t1, nb_abi_direct
     lla t0, nb_abi_area
     sd ra, 0(t0)
     sd s0, 8(t0)
@@ -71,8 +74,13 @@ nb_abi_tramp:
     fld fs9, 168(t1)
     fld fs10, 176(t1)
     fld fs11, 184(t1)
+    lla t0, nb_abi_busy
+    li t1, 1
+    sb t1, 0(t0)
     jalr t2
     /* results live in a0, a1, fa0, fa1: use only t0-t6 */
+    lla t0, nb_abi_busy
+    sb zero, 0(t0)
     lla t0, nb_abi_area
     lla t1, nb_abi_canary
     li t3, 0
@@ -155,6 +163,9 @@ nb_abi_tramp:
     fld fs11, 192(t0)
     ld ra, 0(t0)
     ret
+
+nb_abi_direct:                 /* a nested call: straight through */
+    jr t2
 
 #include "nb_abi_data.inc"
     .section .note.GNU-stack,"",@progbits

@@ -7,7 +7,8 @@
  * (nb_abi_canary) before the call; afterwards every one of them, %rsp, the MXCSR control
  * bits, the x87 control word, the x87 stack top and the direction flag are compared, the
  * failures or-ed into nb_abi_fault (bit order = nb_abi_names in nbh.h), and the harness's
- * own state is restored. Not reentrant: the harness calls the function from one thread.
+ * own state is restored. One thread; a nested call (recursion through code outside the
+ * candidate) is passed straight through (nb_abi_busy), and the outermost call is checked.
  */
 #define CAT(a, b) a##b
 #define XCAT(a, b) CAT(a, b)
@@ -21,6 +22,8 @@ XCAT(__wrap_, NB_FUNC):
     .p2align 4
     .type nb_abi_tramp, @function
 nb_abi_tramp:
+    cmpb $0, nb_abi_busy(%rip)
+    jne nb_abi_direct
     popq nb_abi_area+0(%rip)
     movq %rbx, nb_abi_area+8(%rip)
     movq %rbp, nb_abi_area+16(%rip)
@@ -41,7 +44,9 @@ nb_abi_tramp:
     movq nb_abi_canary+24(%rip), %r13
     movq nb_abi_canary+32(%rip), %r14
     movq nb_abi_canary+40(%rip), %r15
+    movb $1, nb_abi_busy(%rip)
     call *%r11
+    movb $0, nb_abi_busy(%rip)       /* mov: no flag or register changes */
     /* results live in rax, rdx, xmm0, xmm1 (and st0): use only rcx, rsi, rdi, r8-r11 */
     xorl %r10d, %r10d
     .macro chk reg, off, bit
@@ -104,6 +109,9 @@ nb_abi_tramp:
     movq nb_abi_area+48(%rip), %r15
     pushq nb_abi_area+0(%rip)
     ret
+
+nb_abi_direct:                       /* a nested call: the stack is as the caller made it */
+    jmp *%r11
 
 #include "nb_abi_data.inc"
     .section .note.GNU-stack,"",@progbits
