@@ -67,6 +67,7 @@ class TaskResult:
     faster: bool | None = None        # timing.RULE's decision for the best version
     pairs: int = 0                    # measurement pairs behind the best version's speedup
     suspicious: str = ""              # why the best version's speedup is not trusted
+    proof: str | None = None          # --prove: the best version's proof tier
     first_speedup: float | None = None
     first_ci_low: float | None = None
     first_faster: bool | None = None
@@ -198,6 +199,7 @@ class TaskSolver:
             res.suspicious = best.verdict.timing.suspicious if best.verdict.timing else ""
             res.wall_clock_valid = bool(best.verdict.timing is None or best.verdict.timing.wall_clock_valid)
             res.opt_improved = best.index != res.correct_round
+            res.proof = best.verdict.proof.tier if best.verdict.proof else None
         return res
 
     @staticmethod

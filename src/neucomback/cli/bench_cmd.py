@@ -9,8 +9,8 @@ from typing import Any, Optional
 import typer
 from rich.markup import escape
 
-from .common import (EXIT_ERROR, ModelOptionOpt, NoCheckOpt, RpmOpt, ShuffleOpt, TagOpt, TaskOpt, console,
-                     err_console, fail, handle_errors, log_dir, print_json)
+from .common import (EXIT_ERROR, ModelOptionOpt, NoCheckOpt, ProveOpt, ProveSecondsOpt, RpmOpt, ShuffleOpt, TagOpt,
+                     TaskOpt, console, err_console, fail, handle_errors, log_dir, print_json)
 
 NO_MODEL_HELP = """no --model given. Name a model as provider:model, for example:
   --model llc:O3                         the reference compiler (no model needed; a baseline)
@@ -58,6 +58,8 @@ def bench(
     prices: Optional[Path] = typer.Option(None, "--prices", help="JSON/TOML price table overriding ours."),
     prompt_file: Optional[Path] = typer.Option(None, "--prompt", help="A prompt TOML (e.g. learned by evolve)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the response cache."),
+    prove: bool = ProveOpt,
+    prove_seconds: float = ProveSecondsOpt,
     json_out: bool = typer.Option(False, "--json"),
     unsafe: bool = typer.Option(False, "--unsafe-no-sandbox"),
 ) -> None:
@@ -103,7 +105,8 @@ def _bench(**a: Any) -> None:
               "opt_rounds": a["opt_rounds"], "params": cfg.params.to_json(), "base_url": a["base_url"],
               "prompt": prompt.name, "prompt_sha": hashlib.sha256(prompt.to_toml().encode()).hexdigest()[:16],
               "model_options": parse_model_options(a["model_option"]) or None, "jobs": a["jobs"],
-              "concurrency": a["concurrency"], "rpm": a["rpm"], "budget_usd": a["budget_usd"]}
+              "concurrency": a["concurrency"], "rpm": a["rpm"], "budget_usd": a["budget_usd"],
+              "prove": a["prove_seconds"] if a["prove"] else None}
     session = open_session(run_dir, config, a, provider, tasks)
     stop_code = EXIT_ERROR
     try:

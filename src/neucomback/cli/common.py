@@ -38,6 +38,24 @@ NoCheckOpt = typer.Option(False, "--no-check", help="Skip the request that check
                                                     "the run starts.")
 
 
+ProveOpt = typer.Option(False, "--prove", help="After the tests pass, search every input symbolically for a "
+                        "difference from the clang -O3 code (x86_64 Level 1; pip install -e '.[prove]').")
+ProveSecondsOpt = typer.Option(30.0, "--prove-seconds", min=1.0, help="Exploration budget of one proof query.")
+
+
+def prove_limits(on: bool, seconds: float) -> Any:
+    """The proof tier's limits for --prove (None without it); a one-line error if it cannot run."""
+    if not on:
+        return None
+    from ..errors import UsageError
+    from ..prove import ProveLimits, missing
+
+    why = missing()
+    if why:
+        raise UsageError(f"--prove: {why}")
+    return ProveLimits(seconds=seconds)
+
+
 def log_dir() -> Path:
     """Where runs go without --run-dir: $NEUCOMBACK_LOG_DIR, else ./runs."""
     return Path(os.environ.get("NEUCOMBACK_LOG_DIR") or "runs")

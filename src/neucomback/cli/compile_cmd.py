@@ -10,7 +10,8 @@ from typing import Any, Optional
 import typer
 from rich.markup import escape
 
-from .common import (EXIT_WRONG, NoCheckOpt, console, err_console, fail, handle_errors, log_dir, print_json)
+from .common import (EXIT_WRONG, NoCheckOpt, ProveOpt, ProveSecondsOpt, console, err_console, fail, handle_errors,
+                     log_dir, print_json, prove_limits)
 
 EXIT_FELL_BACK = 3
 
@@ -45,6 +46,8 @@ def compile_(
     timeout: float = typer.Option(600.0, "--timeout", help="Seconds per model request."),
     no_cache: bool = typer.Option(False, "--no-cache"),
     no_check: bool = NoCheckOpt,
+    prove: bool = ProveOpt,
+    prove_seconds: float = ProveSecondsOpt,
     json_out: bool = typer.Option(False, "--json"),
     unsafe: bool = typer.Option(False, "--unsafe-no-sandbox"),
 ) -> None:
@@ -95,7 +98,8 @@ def _compile(**a: Any) -> None:
                   "params": cfg.params.to_json(), "base_url": a["base_url"], "prompt": prompt.name,
                   "prompt_sha": hashlib.sha256(prompt.to_toml().encode()).hexdigest()[:16], "model_options": None,
                   "decompose": a["decompose"], "source": str(source), "source_sha": hashlib.sha256(prep.ir.encode()).hexdigest()[:16],
-                  "jobs": a["jobs"], "concurrency": a["concurrency"]}
+                  "jobs": a["jobs"], "concurrency": a["concurrency"],
+                  "prove": a["prove_seconds"] if a["prove"] else None}
         session = open_session(run_dir, config, a, provider, tasks)
         run_session(session, tasks, target, prompt, cfg, quiet=a["json_out"], label=f"compile {source.name}")
         for fn, task in prep.tasks.items():
@@ -106,7 +110,9 @@ def _compile(**a: Any) -> None:
                 att = session.store.attempt(sample_key(task.id, 1), res["best_round"])
                 if att and att.get("asm"):
                     verified[fn] = Verified(fn, att["asm"], task.cases + task.added_count, res["best_round"])
-    composed = compose_output(prep, target, verified, a["model"], Evaluator(unsafe=a["unsafe"]), source, why_not)
+    composed = compose_output(prep, target, verified, a["model"],
+                              Evaluator(unsafe=a["unsafe"], prove=prove_limits(a["prove"], a["prove_seconds"])),
+                              source, why_not)
     out = a["output"] or source.with_suffix(".s")
     refused = a["fallback"] == "none" and bool(composed.fell_back)
     if not refused:

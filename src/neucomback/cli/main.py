@@ -11,8 +11,8 @@ from typing import Optional
 import typer
 
 from ..errors import UsageError
-from .common import (EXIT_ERROR, EXIT_OK, EXIT_WRONG, ShuffleOpt, TagOpt, TaskOpt, console, fail, handle_errors,
-                     print_json)
+from .common import (EXIT_ERROR, EXIT_OK, EXIT_WRONG, ProveOpt, ProveSecondsOpt, ShuffleOpt, TagOpt, TaskOpt, console,
+                     fail, handle_errors, print_json, prove_limits)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Neural compilation workbench: LLVM IR -> assembly by LLMs, verified and timed "
@@ -161,6 +161,8 @@ def verify(
     json_out: bool = typer.Option(False, "--json", help="Print the verdict as JSON."),
     no_timing: bool = typer.Option(False, "--no-timing", help="Skip timing of Level 2 tasks."),
     callgrind: bool = typer.Option(False, "--callgrind", help="Also count kernel instructions (x86_64, valgrind)."),
+    prove: bool = ProveOpt,
+    prove_seconds: float = ProveSecondsOpt,
     unsafe: bool = UnsafeOpt,
 ) -> None:
     """Build, run, check (and for Level 2, time) one assembly file. Exit 0 correct, 1 wrong, 2 error."""
@@ -173,7 +175,7 @@ def verify(
     data = _read_asm(file)
     if unsafe:
         console.print("[bold yellow]warning:[/] running model code WITHOUT a sandbox", style="yellow")
-    evaluator = Evaluator(unsafe=unsafe, callgrind=callgrind)
+    evaluator = Evaluator(unsafe=unsafe, callgrind=callgrind, prove=prove_limits(prove, prove_seconds))
     timed = task.level == 2 and not no_timing and target.native
     with _spinner(f"verifying {task.id} on {target.name}" + (", then timing it against clang -O3" if timed else ""),
                   quiet=json_out):
@@ -205,6 +207,9 @@ def _print_verdict(v) -> None:  # type: ignore[no-untyped-def]
     console.print(f"stage reached: {v.stage.label()}   sandbox: {v.sandbox}", highlight=False)
     if not v.correct and v.feedback:
         console.print(v.feedback, highlight=False, markup=False)
+    if v.proof is not None:
+        console.print(f"proof: {v.proof.tier} ({v.proof.reason}; {v.proof.seconds:.1f} s; limits: {v.proof.limits})",
+                      highlight=False, markup=False)
     t = v.timing
     if t is not None:
         if t.speedup is not None:
@@ -238,6 +243,8 @@ def baseline(
                                        help="llc-O0, llc-O1, llc-O2, llc-O3 or gcc-O3 (repeatable)."),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Tasks verified in parallel."),
     no_timing: bool = typer.Option(False, "--no-timing", help="Skip timing of Level 2 tasks."),
+    prove: bool = ProveOpt,
+    prove_seconds: float = ProveSecondsOpt,
     json_out: bool = typer.Option(False, "--json"),
     unsafe: bool = UnsafeOpt,
 ) -> None:
@@ -255,7 +262,7 @@ def baseline(
                                      seed=seed)
     if not tasks:
         raise UsageError(f"no tasks in suite {suite!r} for split={split} level={level} tags={tag}")
-    evaluator = Evaluator(unsafe=unsafe)
+    evaluator = Evaluator(unsafe=unsafe, prove=prove_limits(prove, prove_seconds))
     all_results = []
     for comp in compiler:
         with progress_bar(f"{comp} on {target.name}", len(tasks), quiet=json_out) as advance:

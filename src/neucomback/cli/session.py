@@ -23,7 +23,7 @@ from .common import console
 from .progress import progress_bar
 
 RESUME_KEYS = ["command", "model", "suite", "split", "level", "limit", "tasks", "target", "debug_rounds",
-               "opt_rounds", "params", "model_options", "prompt_sha"]
+               "opt_rounds", "params", "model_options", "prompt_sha", "prove"]
 
 
 @dataclass
@@ -34,6 +34,7 @@ class Session:
     jobs: int
     concurrency: int
     unsafe: bool
+    prove: Any = None      # ProveLimits for --prove, else None
 
 
 def make_model(a: dict[str, Any], spec_key: str = "model", url_key: str = "base_url") -> Provider:
@@ -78,7 +79,10 @@ def open_session(run_dir: Path, config: dict[str, Any], a: dict[str, Any], provi
     budget_spent = store.get_meta("spent_usd") or 0.0
     if budget_spent and a.get("budget_usd") is not None:
         budget = Budget(max(a["budget_usd"] - budget_spent, 0.0))
-    return Session(store, provider, budget, a.get("jobs", 2), a.get("concurrency", 8), bool(a.get("unsafe")))
+    from .common import prove_limits
+
+    return Session(store, provider, budget, a.get("jobs", 2), a.get("concurrency", 8), bool(a.get("unsafe")),
+                   prove_limits(bool(a.get("prove")), a.get("prove_seconds", 30.0)))
 
 
 def run_session(s: Session, tasks: list[Task], target: Target, prompt: Prompt, cfg: AgentConfig,
@@ -88,7 +92,7 @@ def run_session(s: Session, tasks: list[Task], target: Target, prompt: Prompt, c
     SIGINT or SIGTERM stops the run at once: model calls in flight are cancelled, verifier
     workers are killed, and KeyboardInterrupt (Terminated for SIGTERM) reaches the caller,
     which records the run as incomplete. What was committed stays; a rerun resumes."""
-    pool = VerifierPool(s.jobs, unsafe=s.unsafe)
+    pool = VerifierPool(s.jobs, unsafe=s.unsafe, prove=s.prove)
     previous = _on_sigterm(_raise_terminated)
     interrupted = False
     try:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
 from ..errors import UsageError
-from .common import TagOpt, TaskOpt, console, err_console, handle_errors, print_json
+from .common import ProveSecondsOpt, TagOpt, TaskOpt, console, err_console, handle_errors, print_json
 
 suite_app = typer.Typer(no_args_is_help=True, help="Browse and import benchmark suites.")
 
@@ -207,6 +207,10 @@ def strength_cmd(
     augment_cap: int = typer.Option(16, "--augment-cap", min=1, help="Added inputs a task may hold."),
     augment_target: float = typer.Option(1.0, "--augment-target", min=0.0, max=1.0,
                                          help="Stop adding once a task's killable kill rate reaches this."),
+    prove: bool = typer.Option(False, "--prove", help="Also compare every survivor symbolically with the "
+                               "reference (x86_64 Level 1, pip install -e '.[prove]'): proved-equivalent mutants "
+                               "are known, confirmed counterexamples are gaps (and --augment adds them)."),
+    prove_seconds: float = ProveSecondsOpt,
 ) -> None:
     """Mutation analysis of the tests: mutants of the reference assembly through the real
     verifier; survivors probed with many more inputs to find demonstrated test gaps; with
@@ -222,7 +226,8 @@ def strength_cmd(
     if not tasks:
         raise UsageError(f"no tasks in suite {suite!r} for split={split} level={level} tags={tag}")
     out_dir = out or log_dir() / f"strength-{Path(suite).name}-{get_target(target_name).name}"
-    settings = StrengthSettings(mutants=mutants, probe=probe, seed=seed)
+    settings = StrengthSettings(mutants=mutants, probe=probe, seed=seed, prove=prove, prove_seconds=prove_seconds)
+    _evaluator(False, settings)  # a --prove that cannot run is an error before any work
     summary, results = _measure(loaded.root, tasks, target_name, settings, out_dir, jobs, unsafe, json_out,
                                 record=not augment)
     grown = _augment(tasks, results, get_target(target_name), settings, augment_cap, augment_target, unsafe,
@@ -241,6 +246,14 @@ def strength_cmd(
         console.print(augment_table(grown))
 
 
+def _evaluator(unsafe: bool, settings: Any) -> Any:
+    """The evaluator of a strength run: with the proof tier when settings.prove."""
+    from ..harness.evaluate import Evaluator
+    from .common import prove_limits
+
+    return Evaluator(unsafe=unsafe, prove=prove_limits(settings.prove, settings.prove_seconds))
+
+
 def _measure(root: Path, tasks: list, target_name: str, settings: object, out_dir: Path, jobs: int,  # type: ignore[type-arg]
              unsafe: bool, quiet: bool, record: bool = True) -> tuple[dict, list]:  # type: ignore[type-arg]
     """Mutation analysis of `tasks` with a progress bar; (summary, per-task results). With
@@ -252,9 +265,9 @@ def _measure(root: Path, tasks: list, target_name: str, settings: object, out_di
 
     target = get_target(target_name)
     with progress_bar(f"mutation analysis on {target.name}", len(tasks), quiet=quiet) as advance:
-        results = run_strength(tasks, target, Evaluator(unsafe=unsafe), settings, out_dir, jobs=jobs,  # type: ignore[arg-type]
+        results = run_strength(tasks, target, _evaluator(unsafe, settings), settings, out_dir, jobs=jobs,  # type: ignore[arg-type]
                                on_result=lambda r: advance(r.task))
-    summary = {"suite": str(root), "target": target.name, "settings": vars(settings), "out": str(out_dir),
+    summary = {"suite": str(root), "target": target.name, "settings": settings.to_json(), "out": str(out_dir),  # type: ignore[attr-defined]
                **summarize_strength(results)}
     if record:
         summary["record"] = _write_record(root, target.name, tasks, results, settings, quiet)
@@ -270,7 +283,7 @@ def _augment(tasks: list, results: list, target: object, settings: object, cap: 
     if not quiet:
         err_console.print(f"adding inputs for {sum(r.count(probe='gap') > 0 for r in results)} task(s) with gaps ...")
     try:
-        done = run_augment(tasks, results, target, Evaluator(unsafe=unsafe), settings,  # type: ignore[arg-type]
+        done = run_augment(tasks, results, target, _evaluator(unsafe, settings), settings,  # type: ignore[arg-type]
                            cap=cap, target_rate=rate)
     except OSError as e:
         raise UsageError(f"cannot write the added inputs into the suite: {e}") from None
@@ -290,7 +303,7 @@ def _remeasure(suite: str, tasks: list, results: list, grown: dict, target: obje
     tasks = [fresh.get(t.id) for t in tasks]
     if not quiet:
         err_console.print(f"measuring the {len(grew)} task(s) with added inputs again ...")
-    again = {r.task: r for r in run_strength([t for t in tasks if t.id in grew], target, Evaluator(unsafe=unsafe),  # type: ignore[arg-type]
+    again = {r.task: r for r in run_strength([t for t in tasks if t.id in grew], target, _evaluator(unsafe, settings),  # type: ignore[arg-type]
                                               settings, out_dir, jobs=jobs)}  # type: ignore[arg-type]
     return tasks, [again.get(r.task, r) for r in results]
 

@@ -28,6 +28,9 @@ def baseline_summary(results: list) -> dict[str, Any]:  # type: ignore[type-arg]
                      "interval_contains_1": sum(t.ci_low <= 1.0 <= t.ci_high for t in ts),
                      "suspicious": sum(bool(t.suspicious) for t in ts),
                      "geomean_speedup": math.exp(sum(map(math.log, sp)) / len(sp)) if sp else None}
+        tiers = [r.verdict.proof.tier for r in rs if r.verdict.proof is not None]
+        if tiers:  # --prove
+            out[comp]["proof_tiers"] = {k: tiers.count(k) for k in sorted(set(tiers))}
     return out
 
 
@@ -41,9 +44,13 @@ def baseline_table(results: list, target: str) -> Table:  # type: ignore[type-ar
         table.add_row(comp, str(s["tasks"]), str(s["correct"]), f"{100 * s['correct'] / max(s['tasks'], 1):.1f}",
                       str(s["infrastructure_failures"]), str(s["timed"]), str(s["faster"]),
                       str(s["interval_contains_1"]), str(s["suspicious"]), gm)
+    notes = [f"proof tiers ({comp}): " + ", ".join(f"{k} {v}" for k, v in s["proof_tiers"].items())
+             for comp, s in baseline_summary(results).items() if s.get("proof_tiers")]
     bad = [r for r in results if not r.verdict.correct]
     if bad:
-        table.caption = "failed: " + ", ".join(f"{r.task.id} ({r.compiler}: {r.verdict.failure_stage})" for r in bad[:20])
+        notes.append("failed: " + ", ".join(f"{r.task.id} ({r.compiler}: {r.verdict.failure_stage})" for r in bad[:20]))
+    if notes:
+        table.caption = "\n".join(notes)
     return table
 
 
@@ -96,6 +103,10 @@ def strength_table(summary: dict[str, Any], results: list) -> Table:  # type: ig
     if up.get("upstream_killable"):
         notes.append(f"the upstream single I/O pair alone rejects {pct(up['upstream_killable_kill_rate'])} of the "
                      f"{up['upstream_killable']} killable mutants of imported tasks")
+    if up.get("proved_equivalent") or up.get("refuted_survivors") or up.get("survivors_unproved"):
+        notes.append(f"proof tier (--prove): {up['proved_equivalent']} survivor(s) proved equivalent, "
+                     f"{up['refuted_survivors']} refuted with a confirmed input ({up['gaps_found_by_proof']} of them "
+                     f"missed by the probe too), {up['survivors_unproved']} bounded or unknown")
     notes += [f"gap: {g['task']}: {g['mutant']}" for g in summary["gaps"][:15]]
     if len(summary["gaps"]) > 15:
         notes.append(f"... and {len(summary['gaps']) - 15} more (--json lists them all)")

@@ -252,6 +252,36 @@ def link_command(task: Task, target: Target, objs: list[str], out: Path) -> list
             f"-Wl,--wrap={task.function}", *objs, "-lm", "-o", str(out)]
 
 
+def image_command(target: Target, objs: list[str], entry: str, out: Path | str) -> list[str]:
+    """A freestanding static image of a function (the proof tier's input: no libc, no harness,
+    entry at the function), from its object and the libc model."""
+    return [toolchain.tool("clang"), *target.clang_flags, "-nostdlib", "-static", "-no-pie", "-fuse-ld=bfd",
+            f"-Wl,-e,{entry}", "-Wl,-z,noexecstack", *objs, "-o", str(out)]
+
+
+def libc_model_obj(target: Target) -> Path:
+    """The proof tier's plain C libc (prove/libc_model.c), compiled once and cached."""
+    src = Path(__file__).parent.parent / "prove" / "libc_model.c"
+    k = key("libcmodel", src.read_bytes(), target.name, target.clang_flags, toolchain.version_fingerprint())
+
+    def build(tmp: Path) -> None:
+        _trusted([toolchain.tool("clang"), *target.clang_flags, "-O1", "-ffreestanding", "-fno-builtin",
+                  "-fno-math-errno", "-fno-stack-protector", "-w", "-c", str(src), "-o", str(tmp)],
+                 "the proof tier's libc model")
+
+    return _cached("libcmodel", k, ".o", build)
+
+
+def image(objs: list[Path], target: Target, entry: str, out: Path) -> StepResult:
+    """Link a function's object(s) with the libc model into a proof image (image_command)."""
+    cmd = image_command(target, [*map(str, objs), str(libc_model_obj(target))], entry, out)
+    code, output, secs = _run(cmd, timeout=60)
+    undefined = sorted(set(_UNDEF.findall(output)))
+    return StepResult(code == 0, cmd, secs, output,
+                      "" if code == 0 else (f"calls {', '.join(undefined)}, which the proof tier has no model for"
+                                            if undefined else f"linking the proof image failed: {output[-500:]}"))
+
+
 def llc_command(target: Target, opt: str = "-O3", src: str | Path = "-", out: str | Path = "-",
                 filetype: str | None = None) -> list[str]:
     """llc for `target` (its triple and ISA flags) at `opt` ("-O3", "-O0", ...): IR from `src`

@@ -18,8 +18,10 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+from .. import prove as prover
 from ..errors import InfrastructureError
 from ..suite.task import Task
 from ..targets import Target
@@ -30,7 +32,7 @@ from .reference import RunSpec, calibration, check_spec, expected_output, time_s
 from .sandbox import ExecResult, Limits, Sandbox, make_sandbox
 from .symbols import object_policy
 from .timing import RULE, decided, interleave, is_faster, speedup_stats
-from .verdict import Stage, Timing, Verdict
+from .verdict import Proof, Stage, Timing, Verdict
 
 MAX_ASM_BYTES = 4 << 20
 # One timing section at a time per process: concurrent timings on a 2-core machine would
@@ -64,16 +66,19 @@ class Evaluator:
     """Builds, runs, checks and times candidates for tasks. Thread-safe."""
 
     def __init__(self, sandbox: Sandbox | None = None, *, unsafe: bool = False, pairs: int = 8,
-                 warmup: int = 0, use_mca: bool = True, callgrind: bool = False) -> None:
+                 warmup: int = 0, use_mca: bool = True, callgrind: bool = False,
+                 prove: "prover.ProveLimits | None" = None) -> None:
         self.sandbox = sandbox if sandbox is not None else make_sandbox(unsafe)
+        self.prove = prove  # the proof tier after `correct` (None: off)
         self.pairs = max(pairs, 8)  # fewer pairs: [min, max] is below a 99% interval
         self.warmup = warmup
         self.use_mca = use_mca
         self.callgrind = callgrind
 
     def verify(self, task: Task, target: Target, asm: str | bytes, *, timing: bool | None = None,
-               workdir: Path | None = None) -> Verdict:
-        """Judge one candidate. `timing` defaults to True for Level 2 tasks.
+               workdir: Path | None = None, prove: bool = True) -> Verdict:
+        """Judge one candidate. `timing` defaults to True for Level 2 tasks; the proof tier runs
+        after `correct` if the evaluator has it on and `prove` is not False.
 
         Artifacts (candidate.s, .o, exe) go to `workdir` if given (kept), else a temp dir.
         """
@@ -83,7 +88,8 @@ class Evaluator:
         work.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
         try:
-            self._verify(v, task, target, asm, task.level == 2 if timing is None else timing, work)
+            self._verify(v, task, target, asm, task.level == 2 if timing is None else timing, work,
+                         prove and self.prove is not None)
         except InfrastructureError as e:
             v.fail("infrastructure", _next_stage(v), str(e))
         except Exception as e:  # our bug must not kill a batch: report it as infrastructure
@@ -96,7 +102,24 @@ class Evaluator:
         return v
 
     # -- stages ------------------------------------------------------------------------
-    def _verify(self, v: Verdict, task: Task, target: Target, asm: str | bytes, timing: bool, work: Path) -> None:
+    def proof(self, task: Task, target: Target, asm: str | bytes) -> Proof:
+        """The proof tier alone, whatever the tests say (test-strength analysis: which mutants
+        are equivalent, which wrong ones the tests miss). Needs the evaluator's `prove` limits."""
+        v = self.verify(task, target, asm, timing=False, prove=False)
+        if v.stage < Stage.LINKED:
+            return Proof("unknown", f"the candidate does not build: {v.summary()}")
+        with tempfile.TemporaryDirectory(prefix="ncb-prove-") as d:
+            work = Path(d)
+            text, _ = asm_text(asm)
+            (work / "candidate.s").write_text(text or "")
+            if not assemble(work / "candidate.s", target, work / "candidate.o").ok or \
+                    not link([work / "candidate.o", *harness_objs(task, target)], target, work / "candidate.exe",
+                             task).ok:
+                return Proof("unknown", "the candidate does not build")
+            return self._proof(task, target, work)[0]
+
+    def _verify(self, v: Verdict, task: Task, target: Target, asm: str | bytes, timing: bool, work: Path,
+                prove: bool = False) -> None:
         text, why = asm_text(asm)
         if text is None:
             v.fail("candidate", "assemble", why)
@@ -122,6 +145,8 @@ class Evaluator:
             return
         v.stage = Stage.LINKED
         self._check(v, task, target, work / "candidate.exe", ref.output, ref.seconds)
+        if v.correct and prove:
+            self._prove(v, task, target, work)
         if not v.correct or not timing or task.level != 2:
             return
         self._time(v, task, target, work / "candidate.exe", src)
@@ -174,6 +199,63 @@ class Evaluator:
             v.fail("candidate", "check", result.feedback)
             return
         v.stage, v.correct, v.feedback = Stage.CORRECT, True, result.feedback
+
+    def _prove(self, v: Verdict, task: Task, target: Target, work: Path) -> None:
+        """The proof tier: symbolic search for an input on which the candidate and the clang -O3
+        code differ. A counterexample counts only once the ordinary harness, run on it, shows
+        the candidate wrong; then the verdict is a candidate failure with that input as
+        feedback. Proved, bounded and unknown leave a correct verdict correct."""
+        p, why = self._proof(task, target, work)
+        v.proof = p
+        v.seconds["prove"] = p.seconds
+        if p.tier == "refuted":
+            v.stage = Stage.RAN
+            v.fail("candidate", "prove", "Your function passed the tests, but a symbolic search over all inputs "
+                   f"found one where it differs from the reference ({why}); running it confirms it:\n"
+                   f"{p.counterexample}")
+
+    def _proof(self, task: Task, target: Target, work: Path) -> tuple[Proof, str]:
+        """Search (work/candidate.o), then confirm a counterexample on work/candidate.exe:
+        (the Proof, what the solver said differs)."""
+        assert self.prove is not None
+        try:
+            found = prover.search(task, target, work / "candidate.o", self.prove, work)
+        except Exception as e:  # a failure of the tier is its `unknown`, never the candidate's
+            found = prover.Finding("unknown", f"the proof tier failed: {type(e).__name__}: {str(e)[:300]}")
+        p = Proof(found.tier, found.reason, round(found.seconds, 3), self.prove.describe(),
+                  paths={k: int(x) for k, x in found.stats.items() if type(x) is int})
+        if found.tier != "differs":
+            return p, ""
+        wrong = self._confirm(task, target, work / "candidate.exe", found.draws)
+        if not wrong:
+            p.tier = "unknown"
+            p.reason = (f"the solver reported a difference ({found.reason}) that running its input through the "
+                        "harness did not reproduce (the symbolic model and the machine disagree)")
+            return p, ""
+        p.tier, p.counterexample, p.seed, p.draws = "refuted", wrong, task.seed, found.draws
+        return p, found.reason
+
+    def _confirm(self, task: Task, target: Target, exe: Path, draws: list[int]) -> str:
+        """Feedback if the candidate is wrong on the case given by `draws` (run through the
+        sandboxed harness, expected output from the trusted reference), else ""."""
+        case = replace(task, cases=0, added_cases=(), added_values=((task.seed, tuple(draws)),))
+        try:
+            ref = expected_output(case, target)
+        except InfrastructureError:
+            return ""  # the reference itself cannot run that input: not a counterexample
+        stage_dir = self.sandbox.stage([exe])
+        try:
+            res = self._run(target, stage_dir, exe.name, check_spec(case), min(max(5.0, 20 * ref.seconds), 60.0))
+        finally:
+            shutil.rmtree(stage_dir, ignore_errors=True)
+        got = parse_output(res.stdout)
+        if not res.ok:
+            return f"The program {res.describe()} on the inputs {describe_inputs(ref.output, 0)}."
+        broken = protocol_feedback(got) or fault_feedback(got, ref.output)
+        if broken:
+            return broken
+        result = compare(ref.output, got, task.rel_tol, task.abs_tol, task.ulps)
+        return "" if result.ok else result.feedback
 
     def _time(self, v: Verdict, task: Task, target: Target, exe: Path, src: Path) -> None:
         t = Timing(size=task.time_size, rule=RULE)

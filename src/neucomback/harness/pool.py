@@ -35,13 +35,13 @@ def _die_with_parent() -> None:
         pass
 
 
-def _init(unsafe: bool, pairs: int, lock: Any) -> None:
+def _init(unsafe: bool, pairs: int, lock: Any, prove: Any) -> None:
     global _evaluator
     from . import evaluate
 
     _die_with_parent()
     evaluate.TIMING_LOCK = lock  # share one lock between all workers
-    _evaluator = evaluate.Evaluator(unsafe=unsafe, pairs=pairs)
+    _evaluator = evaluate.Evaluator(unsafe=unsafe, pairs=pairs, prove=prove)
 
 
 def _verify(task: Task, target_name: str, asm: str | bytes, timing: bool) -> dict[str, Any]:
@@ -51,13 +51,13 @@ def _verify(task: Task, target_name: str, asm: str | bytes, timing: bool) -> dic
 class VerifierPool:
     """`await pool.verify(task, target_name, asm, timing)` -> Verdict, run in a worker process."""
 
-    def __init__(self, jobs: int = 2, *, unsafe: bool = False, pairs: int = 8) -> None:
+    def __init__(self, jobs: int = 2, *, unsafe: bool = False, pairs: int = 8, prove: Any = None) -> None:
         # spawn, not forkserver: workers are then children of this process, so the kernel
         # kills them when it dies (PR_SET_PDEATHSIG), even by SIGKILL; a forkserver outlives it
         ctx = mp.get_context("spawn")
         self._lock = ctx.Lock()
         self._pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=ctx, initializer=_init,
-                                         initargs=(unsafe, pairs, self._lock))
+                                         initargs=(unsafe, pairs, self._lock, prove))
 
     async def verify(self, task: Task, target_name: str, asm: str | bytes, timing: bool) -> Verdict:
         loop = asyncio.get_running_loop()

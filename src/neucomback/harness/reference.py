@@ -56,8 +56,14 @@ def level2_plan(seed: int, sizes: list[int], calls: int, hashed: bool,
 def check_spec(task: Task) -> RunSpec:
     """A correctness run: Level 1 cases by seed; Level 2 every size, every call printed."""
     if task.level == 1:
-        return RunSpec((str(task.seed), str(task.cases), *(f"{s}:{k}" for s, k in task.added_cases)))
+        return RunSpec((str(task.seed), str(task.cases), *(f"{s}:{k}" for s, k in task.added_cases),
+                        *(values_arg(s, d) for s, d in task.added_values)))
     return RunSpec((), level2_plan(task.seed, task.check_sizes, CHECK_CALLS, False, task.added_runs))
+
+
+def values_arg(seed: int, draws: tuple[int, ...] | list[int]) -> str:
+    """The harness argument of a Level 1 case given value by value (nbh.h: nb_take)."""
+    return f"{seed}:V:" + ",".join(f"{d & (2**64 - 1):x}" for d in draws)
 
 
 def time_spec(task: Task, reps: int, seed: int) -> RunSpec:
@@ -99,7 +105,7 @@ def _machine_id() -> str:
 def expected_output(task: Task, target: Target) -> Reference:
     """The reference output of the -O0 build in check mode (cached)."""
     path = cache_root() / "refout" / (key("out", build_fingerprint(task), target.name, target.clang_flags,
-                                          toolchain.version_fingerprint(), task.seed, task.cases, task.added_cases, task.check_sizes, task.added_runs) + ".json")
+                                          toolchain.version_fingerprint(), task.seed, task.cases, task.added_cases, task.added_values, task.check_sizes, task.added_runs) + ".json")
     if path.exists():
         d = json.loads(path.read_text())
         return Reference(Output.from_json(d["output"]), d["seconds"])

@@ -71,6 +71,25 @@ class Timing:
 
 
 @dataclass
+class Proof:
+    """The proof tier's result for a correct candidate (`--prove`; neucomback.prove).
+
+    `tier`: proved (every path of both programs finished within the limits, and no input of the
+    task's domain makes them differ), bounded (no difference on the paths explored), refuted (a
+    counterexample, confirmed by running it through the harness: the candidate is then wrong)
+    or unknown (`reason` says why). A tier never turns a test failure into a pass."""
+
+    tier: str
+    reason: str = ""
+    seconds: float = 0.0
+    limits: str = ""
+    counterexample: str = ""               # refuted: the confirmed input, expected and actual output
+    seed: int = 0                          # refuted: the case as the harness replays it (seed, draws)
+    draws: list[int] = field(default_factory=list)
+    paths: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
 class Verdict:
     """Everything known about one candidate for one (task, target)."""
 
@@ -88,6 +107,7 @@ class Verdict:
     seconds: dict[str, float] = field(default_factory=dict)
     sandbox: str = ""
     upstream_correct: bool | None = None   # imported tasks: verdict on the upstream test(s) alone
+    proof: Proof | None = None             # --prove: the proof tier's result
 
     @property
     def infrastructure_failure(self) -> bool:
@@ -109,6 +129,8 @@ class Verdict:
         d["stage"] = Stage[d["stage"].upper()]
         t = d.get("timing")
         d["timing"] = Timing(**{k: v for k, v in t.items() if k in _TIMING_FIELDS}) if t else None
+        p = d.get("proof")
+        d["proof"] = Proof(**{k: v for k, v in p.items() if k in _PROOF_FIELDS}) if p else None
         return cls(**d)
 
     def summary(self) -> str:
@@ -122,9 +144,12 @@ class Verdict:
                       + (f" SUSPICIOUS: {t.suspicious}" if t.suspicious else ""))
             elif t and t.note:
                 s += f", {t.note}"
+            if self.proof:
+                s += f", proof: {self.proof.tier}"
             return s
         kind = "INFRASTRUCTURE ERROR" if self.infrastructure_failure else "WRONG"
         return f"{kind} at stage {self.failure_stage}: {self.feedback.splitlines()[0] if self.feedback else ''}"
 
 
 _TIMING_FIELDS = {f.name for f in fields(Timing)}
+_PROOF_FIELDS = {f.name for f in fields(Proof)}

@@ -198,6 +198,9 @@ def _cards(s: dict[str, Any]) -> str:
              f"beat clang -O3 (99% CI&gt;1, &ge;{1 + MIN_EFFECT:.2f}x), of {s.get('level2_tasks', 0)} Level 2 tasks"
              + (f"; {s['suspicious']} suspicious, not counted" if s.get("suspicious") else "")),
         card(speedup(s.get("geomean_speedup")), "geomean speedup", f"vs clang -O3, {s.get('timed', 0)} timed tasks"),
+        *([card(fmt_value("pct", s.get("proved_share")), "proved",
+                f"of the correct tasks; bounded {fmt_value('pct', s.get('bounded_share'))} (--prove)")]
+          if s.get("proof_tiers") else []),
         card(f"${s.get('cost_usd', 0.0):.2f}", "cost",
              f"{s.get('prompt_tokens', 0):,} tokens in, {s.get('completion_tokens', 0):,} out"),
     ]) + "</div>"
@@ -335,22 +338,34 @@ def _unified(diff: str) -> str:
 
 # -- run report: tasks -----------------------------------------------------------------------
 
-def _task_row(t: TaskRecord) -> list[str]:
+def _task_row(t: TaskRecord, proofs: bool = False) -> list[str]:
     r = t.result or {}
     a = anchor("task", t.task_id)
     tokens = r.get("prompt_tokens", 0) + r.get("completion_tokens", 0)
     return [f'<a href="#{a}">{escape(t.task_id)}</a>', str(r.get("level", "-")),
             f'<span class="small">{escape(", ".join(r.get("tags", [])))}</span>', outcome_badge(t.result),
             str(len(t.rounds)), escape(speed_cell(r)),
+            *([escape(r.get("proof") or "-")] if proofs else []),
             f"{tokens:,}", f"{r.get('cost_usd', 0.0):.4f}"]
 
 
+def has_proofs(run: RunData) -> bool:
+    """Whether the run was made with --prove (some result carries a proof tier)."""
+    return any((t.result or {}).get("proof") for t in run.tasks)
+
+
 def _tasks_section(run: RunData) -> str:
-    heads = ["task", "level", "tags", "outcome", "rounds", "speedup [99% CI]", "tokens", "cost $"]
-    rows = [_task_row(t) for t in run.tasks]
+    proofs = has_proofs(run)
+    heads = ["task", "level", "tags", "outcome", "rounds", "speedup [99% CI]", *(["proof"] if proofs else []),
+             "tokens", "cost $"]
+    rows = [_task_row(t, proofs) for t in run.tasks]
     return ('<h2 id="tasks">Tasks</h2><p class="small muted">One row per task; the task name jumps to its details '
             "below: the transcript (every prompt and reply), the final assembly and a side-by-side diff against "
             "clang -O3's assembly.</p>" + table(heads, rows, {1, 4, 5, 6, 7})
+            + ('<p class="small muted">proof: the tier of the --prove stage for the best verified version '
+               "(proved: no input of the task's domain makes it differ from clang -O3's code within the stated "
+               "limits; bounded: none on the paths explored; unknown: not decided, see the verdict).</p>"
+               if proofs else "")
             + '<h3 id="task-details">Task details</h3>' + "".join(_task_detail(run, t) for t in run.tasks))
 
 

@@ -90,15 +90,17 @@ def _tag_table(run: RunData) -> str:
 
 
 def _task_table(run: RunData, out_dir: Path) -> str:
+    proofs = any((t.result or {}).get("proof") for t in run.tasks)
     rows = []
     for t in run.tasks:
         r = t.result or {}
         rows.append([_link(run, t.task_id, out_dir), r.get("level", "-"), ", ".join(r.get("tags", [])),
                      r.get("outcome") or t.status, len(t.rounds),
-                     speed_cell(r),
+                     speed_cell(r), *([r.get("proof") or "-"] if proofs else []),
                      r.get("prompt_tokens", 0) + r.get("completion_tokens", 0), f"{r.get('cost_usd', 0.0):.4f}"])
-    return md_table(["task", "level", "tags", "outcome", "rounds", "speedup [99% CI]", "tokens", "cost $"], rows,
-                    {1, 4, 6, 7})
+    heads = ["task", "level", "tags", "outcome", "rounds", "speedup [99% CI]", *(["proof"] if proofs else []),
+             "tokens", "cost $"]
+    return md_table(heads, rows, {1, 4, 6 + proofs, 7 + proofs})
 
 
 def _prov(run: RunData) -> str:

@@ -56,8 +56,19 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "suspicious": sum(1 for r in correct if r.get("suspicious")),
         "scripted": any(r.get("scripted") for r in results),
         "outcomes": _count(r.get("outcome") or r["status"] for r in results),
+        **_proofs(correct),
         **_samples(results),
     }
+
+
+def _proofs(correct: list[dict[str, Any]]) -> dict[str, Any]:
+    """--prove runs: the proof tiers of the correct results, and the shares proved / bounded."""
+    tiers = [r["proof"] for r in correct if r.get("proof")]
+    if not tiers:
+        return {}
+    n = len(correct)
+    return {"proof_tiers": _count(tiers), "proved_share": sum(t == "proved" for t in tiers) / n,
+            "bounded_share": sum(t == "bounded" for t in tiers) / n}
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:

@@ -115,6 +115,10 @@ class Task:
     # plan entry, size), entry K of a run plan under that seed.
     added_cases: tuple[tuple[int, int], ...] = ()
     added_runs: tuple[tuple[int, int, int], ...] = ()
+    # Level 1 cases given value by value (counterexamples of the proof tier, `--prove`): (seed
+    # of the run's register and canary values, the draws in the harness's order as 64-bit raw
+    # values; see nb_take in nbh.h).
+    added_values: tuple[tuple[int, tuple[int, ...]], ...] = ()
     # The root of the suite it was loaded from (its strength record lives there); not part
     # of the task's behaviour or fingerprint.
     suite_root: Path | None = None
@@ -132,7 +136,7 @@ class Task:
     @property
     def added_count(self) -> int:
         """How many inputs `suite strength --augment` added (cases or sizes)."""
-        return len(self.added_cases) + len(self.added_runs)
+        return len(self.added_cases) + len(self.added_runs) + len(self.added_values)
 
     @property
     def ref_c(self) -> Path:
@@ -283,12 +287,17 @@ def _with_augment(task: Task) -> Task:
         added = tomllib.loads(path.read_text()).get("added", [])
         cases = tuple((int(a["case"][0]), int(a["case"][1])) for a in added if "case" in a)
         runs = tuple((int(a["run"][0]), int(a["run"][1]), int(a["run"][2])) for a in added if "run" in a)
+        values = tuple((int(a["values"][0]), tuple(int(x, 16) for x in str(a["values"][1]).split(",") if x))
+                       for a in added if "values" in a)
     except (tomllib.TOMLDecodeError, TypeError, ValueError, KeyError, IndexError) as e:
         raise UsageError(f"{path}: {e}") from None
-    if any(k < 0 for _, k in cases) or any(s < 1 or k < 0 or n < 1 for s, k, n in runs):
+    if any(k < 0 for _, k in cases) or any(s < 1 or k < 0 or n < 1 for s, k, n in runs) or \
+            any(not 0 <= x < 1 << 64 for _, draws in values for x in draws):
         raise UsageError(f"{path}: seeds and sizes must be >= 1 and indices >= 0")
     # an own harness takes added runs only where its sizes are variants that draw their inputs
     # from the run's seed (imported TSVC kernels, nbh.h's run plan); elsewhere they mean nothing
     if task.custom_harness is not None and runs and not task.meta.get("sizes_are_variants"):
         raise UsageError(f"{path}: a Level 2 task with its own harness cannot take added runs")
-    return replace(task, added_cases=cases, added_runs=runs)
+    if values and (task.level != 1 or task.custom_harness is not None):
+        raise UsageError(f"{path}: cases given value by value are for Level 1 tasks with a generated harness")
+    return replace(task, added_cases=cases, added_runs=runs, added_values=values)

@@ -81,6 +81,19 @@ static uint64_t nb_uniform_u(uint64_t lo, uint64_t hi) {
 
 static int64_t nb_clamp(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : v > hi ? hi : v; }
 
+/* A case given value by value (an added case `S:V:h1,h2,...`: a counterexample found by the
+ * proof tier): every draw takes the next value, raw 64-bit hex (a double's bits for reals, a
+ * character's code for string bytes), clamped to the draw's range, instead of the stream. */
+static const char *nb_forced;
+
+static int nb_take(uint64_t *v) {
+    if (!nb_forced || !*nb_forced) return 0;
+    char *end = 0;
+    *v = strtoull(nb_forced, &end, 16);
+    nb_forced = (end && *end == ',') ? end + 1 : (end ? end : "");
+    return 1;
+}
+
 /* Where signed and unsigned code part ways, and the limits of every narrower width: a
  * signedness slip (jl for jb, sar for shr, movs for movz, sdiv for udiv) shows only there. */
 static const int64_t nb_bounds_i[] = {
@@ -110,6 +123,8 @@ static int64_t nb_const_near(void) {
  * edge values, signed/unsigned boundaries, the task's constants +-1 and small magnitudes
  * mixed in, because bugs live at boundaries. */
 static int64_t nb_int(int64_t lo, int64_t hi) {
+    uint64_t f;
+    if (nb_take(&f)) return nb_clamp((int64_t)f, lo, hi);
     switch (nb_k) {
     case 0: return nb_clamp(0, lo, hi);
     case 1: return nb_clamp(-1, lo, hi);
@@ -127,6 +142,8 @@ static int64_t nb_int(int64_t lo, int64_t hi) {
 static uint64_t nb_clamp_u(uint64_t v, uint64_t lo, uint64_t hi) { return v < lo ? lo : v > hi ? hi : v; }
 
 static uint64_t nb_uint(uint64_t lo, uint64_t hi) {
+    uint64_t f;
+    if (nb_take(&f)) return nb_clamp_u(f, lo, hi);
     switch (nb_k) {
     case 0: return lo;
     case 1: return hi;
@@ -143,6 +160,13 @@ static uint64_t nb_uint(uint64_t lo, uint64_t hi) {
 
 /* Double in [lo, hi]; with special != 0 also NaN, +-inf and -0.0 now and then. */
 static double nb_real(double lo, double hi, int special) {
+    uint64_t f;
+    if (nb_take(&f)) {
+        double d;
+        memcpy(&d, &f, sizeof d);
+        if (special || (d >= lo && d <= hi)) return d;
+        return d > hi ? hi : lo; /* below the range, or NaN where none may be drawn */
+    }
     switch (nb_k) {
     case 0: return (lo <= 0 && hi >= 0) ? 0.0 : lo;
     case 1: return (lo <= -1 && hi >= -1) ? -1.0 : hi;
@@ -163,6 +187,8 @@ static double nb_hi_f(double lo, double hi, int special) { (void)lo; (void)speci
 
 /* Length in [lo, hi]: empty (lo), length one, the maximum, then random. */
 static int64_t nb_len(int64_t lo, int64_t hi) {
+    uint64_t f;
+    if (nb_take(&f)) return nb_clamp((int64_t)f, lo, hi);
     switch (nb_k) {
     case 0: return lo;
     case 1: return nb_clamp(1, lo, hi);
@@ -325,7 +351,8 @@ static void nb_check_faults(void) {
 
 static void nb_str_fill(char *buf, int64_t len, const char *alphabet) {
     size_t m = strlen(alphabet);
-    for (int64_t i = 0; i < len; i++) buf[i] = alphabet[nb_next() % m];
+    uint64_t f;
+    for (int64_t i = 0; i < len; i++) buf[i] = nb_take(&f) ? (char)f : alphabet[nb_next() % m];
     buf[len] = 0;
 }
 
@@ -452,8 +479,9 @@ static int64_t nb_now_ns(void) {
 
 #ifndef NBH_MAIN_DEFINED
 #define NBH_MAIN_DEFINED
-/* Level 1 entry point: `exe SEED NCASES [S:K ...]`: cases 0..NCASES-1 of SEED, then the
- * added cases (`suite strength --augment`), case K of seed S each (nb_case(K): a harness with
+/* Level 1 entry point: `exe SEED NCASES [S:K | S:V:h1,h2,... ...]`: cases 0..NCASES-1 of SEED,
+ * then the added cases (`suite strength --augment`, `--prove`), case K of seed S each, or a case
+ * given value by value (see nb_take) with seed S's register and canary values (nb_case(K): a harness with
  * a fixed input list takes input K), printed as cases NCASES, NCASES+1, ... Output is flushed after each case so that a crash in case k still shows
  * which inputs caused it; after each case the calling convention and the guard zones are
  * checked. */
@@ -474,13 +502,21 @@ static int64_t nb_now_ns(void) {
                     fprintf(stderr, "harness: bad added case %s\n", argv[3 + c - ncases]); \
                     return 2;                                                            \
                 }                                                                        \
-                k = atoi(end + 1);                                                       \
-                nb_abi_seed(s); /* the register and canary values of that run, too */    \
-                nb_seed(s, k);                                                           \
+                if (end[1] == 'V' && end[2] == ':') { /* value by value */              \
+                    k = 0;                                                               \
+                    nb_abi_seed(s);                                                      \
+                    nb_seed(s, 4); /* past the edge-value cases: draws are all given */  \
+                    nb_forced = end + 3;                                                 \
+                } else {                                                                 \
+                    k = atoi(end + 1);                                                   \
+                    nb_abi_seed(s); /* the register and canary values of that run, too */ \
+                    nb_seed(s, k);                                                       \
+                }                                                                        \
                 nb_rec = c;                                                              \
             }                                                                            \
             nb_fault_case = c;                                                           \
             nb_case(k);                                                                  \
+            nb_forced = 0;                                                               \
             nb_fault_case = c;                                                           \
             nb_check_faults();                                                           \
             fflush(stdout);                                                              \

@@ -11,6 +11,11 @@ For one task on one target:
    the task's largest, and the task's own, from another seed). A survivor the probe rejects is a `gap`: the task's tests pass code that is
    demonstrably wrong. One the probe also passes is `equivalent?` (probably equivalent).
 
+With the proof tier (`--prove`, evaluator with prove limits), every survivor is also compared
+symbolically with the reference: `proved` equivalent mutants are known, not guessed, to be
+outside the killable denominator; a confirmed counterexample the probe missed is a gap too
+(`gap_by = "proof"`, its input kept for --augment); `bounded`/`unknown` ones stay `equivalent?`.
+
 Kill rate over killable mutants = killed / (killed + gaps): how much of what can be shown
 wrong the task's tests show wrong.
 """
@@ -47,10 +52,18 @@ class StrengthSettings:
     mutants: int = 8
     probe: int = 300
     seed: int = 1
+    prove: bool = False       # survivors also go through the proof tier
+    prove_seconds: float = 30.0
+
+    def to_json(self) -> dict[str, Any]:
+        """The settings as recorded: `prove` (its time budget) only when the proof tier ran."""
+        return {"mutants": self.mutants, "probe": self.probe, "seed": self.seed,
+                **({"prove_seconds": self.prove_seconds} if self.prove else {})}
 
     def key(self, task: Task, ref: str) -> str:
         kind = probe_kind(task)  # only when not the default, so that older results of other tasks stay valid
-        blob = json.dumps([SCHEMA, self.mutants, self.probe, self.seed, task.fingerprint(), ref, *([kind] if kind else [])])
+        extra = ([kind] if kind else []) + (["prove"] if self.prove else [])
+        blob = json.dumps([SCHEMA, self.mutants, self.probe, self.seed, task.fingerprint(), ref, *extra])
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -63,6 +76,9 @@ class MutantResult:
     probe: str = ""           # survivors: gap | equivalent? | unavailable | infrastructure
     upstream: str = ""        # imported tasks: the upstream I/O pair alone "killed" or "passed" it
     feedback: str = ""        # the first line of what rejected it (the probe's, for gaps)
+    proof: str = ""           # survivors, with --prove: proved | bounded | refuted | unknown
+    gap_by: str = ""          # gaps: "probe", or "proof" (a confirmed counterexample the probe missed)
+    proof_case: list[Any] = field(default_factory=list)  # refuted: [seed, [draws]] (nbh.h: nb_take)
 
 
 @dataclass
@@ -84,7 +100,8 @@ class TaskStrength:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> TaskStrength:
         fields = {k: d[k] for k in ("task", "level", "target", "key", "error", "probe_note")}
-        return cls(**fields, mutants=[MutantResult(**m) for m in d["mutants"]])
+        known = set(MutantResult.__dataclass_fields__)
+        return cls(**fields, mutants=[MutantResult(**{k: v for k, v in m.items() if k in known}) for m in d["mutants"]])
 
 
 def tally(ms: Iterable[MutantResult]) -> dict[str, Any]:
@@ -97,6 +114,10 @@ def tally(ms: Iterable[MutantResult]) -> dict[str, Any]:
     up_killed = sum(m.upstream == "killed" for m in killable)
     return {"total": len(ms), "valid": valid, "killed": killed, "survived": valid - killed, "gaps": gaps,
             "equivalent": sum(m.probe == "equivalent?" for m in ms),
+            "proved_equivalent": sum(m.proof == "proved" for m in ms),
+            "refuted_survivors": sum(m.proof == "refuted" for m in ms),
+            "gaps_found_by_proof": sum(m.gap_by == "proof" for m in ms),
+            "survivors_unproved": sum(m.status == "survived" and m.proof in ("bounded", "unknown") for m in ms),
             "invalid": sum(m.status == "invalid" for m in ms),
             "infrastructure": sum(m.status == "infrastructure" or m.probe == "infrastructure" for m in ms),
             "kill_rate": killed / valid if valid else None,
@@ -148,7 +169,7 @@ def measure_task(task: Task, target: Target, evaluator: Evaluator, settings: Str
     """Mutants of the task's reference, verified and probed. Never raises on a bad mutant."""
     ref = reference_asm(task, target).read_text()
     out = TaskStrength(task.id, task.level, target.name, settings.key(task, ref))
-    base = evaluator.verify(task, target, ref, timing=False)
+    base = evaluator.verify(task, target, ref, timing=False, prove=False)
     if not base.correct:
         out.error = f"the reference itself fails its tests: {_first_line(base)}"
         return out
@@ -168,23 +189,38 @@ def upstream_task(task: Task) -> Task | None:
 
 
 def _one(task: Task, target: Target, evaluator: Evaluator, m: Mutant, probe: Task | None) -> MutantResult:
-    v = evaluator.verify(task, target, m.asm, timing=False)
+    v = evaluator.verify(task, target, m.asm, timing=False, prove=False)
     status, stage = judge(v)
     r = MutantResult(m.operator, m.label, status, stage, feedback=_first_line(v) if status != "survived" else "")
     single = upstream_task(task) if status in ("killed", "survived") else None
     if single is not None:  # the upstream benchmark's own check, beside ours, on the same mutant
-        verdict = judge(v if status == "survived" else evaluator.verify(single, target, m.asm, timing=False))[0]
+        verdict = judge(v if status == "survived" else evaluator.verify(single, target, m.asm, timing=False, prove=False))[0]
         r.upstream = {"killed": "killed", "survived": "passed"}.get(verdict, "")
     if status != "survived":
         return r
     if probe is None:
         r.probe = "unavailable"
-        return r
-    pv = evaluator.verify(probe, target, m.asm, timing=False)
-    pstatus, _ = judge(pv)
-    r.probe = {"killed": "gap", "survived": "equivalent?"}.get(pstatus, "infrastructure")
-    r.feedback = _first_line(pv) if r.probe == "gap" else ""
+    else:
+        pv = evaluator.verify(probe, target, m.asm, timing=False, prove=False)
+        pstatus, _ = judge(pv)
+        r.probe = {"killed": "gap", "survived": "equivalent?"}.get(pstatus, "infrastructure")
+        r.feedback = _first_line(pv) if r.probe == "gap" else ""
+        r.gap_by = "probe" if r.probe == "gap" else ""
+    if evaluator.prove is not None:
+        _prove_survivor(task, target, evaluator, m, r)
     return r
+
+
+def _prove_survivor(task: Task, target: Target, evaluator: Evaluator, m: Mutant, r: MutantResult) -> None:
+    """The proof tier on a mutant the tests passed: a confirmed counterexample is a gap (kept
+    with its input); a proof of equivalence settles an `equivalent?`."""
+    p = evaluator.proof(task, target, m.asm)
+    r.proof = p.tier
+    if p.tier == "refuted":
+        r.proof_case = [p.seed, list(p.draws)]
+        if r.probe != "gap":
+            r.probe, r.gap_by = "gap", "proof"
+            r.feedback = " ".join(p.counterexample.split())[:300]
 
 
 def run_strength(tasks: list[Task], target: Target, evaluator: Evaluator, settings: StrengthSettings,

@@ -8,7 +8,9 @@ adds that input to the task, in `augment.toml` beside its task.toml:
   `index` of `seed` exactly as the probe did, with that run's register values), run after
   the task's regular cases;
 - Level 2: the run as `[seed, entry, size]`: entry `entry` of the probe's run plan under
-  `seed`, replayed after the task's own sizes.
+  `seed`, replayed after the task's own sizes;
+- a gap only the proof tier found (`--prove`): its confirmed counterexample as
+  `values = [seed, "h1,h2,..."]`, the harness's draws given value by value (nbh.h: nb_take).
 
 An input is kept only if the reference passes it (llc -O3 agrees with the -O0 oracle there)
 and the task with it rejects the mutant. It stops when the kill rate over killable mutants
@@ -42,6 +44,7 @@ class Added:
 
     case: tuple[int, int] | None = None   # Level 1: (seed, index)
     run: tuple[int, int, int] | None = None   # Level 2: (seed, plan entry, size)
+    values: tuple[int, tuple[int, ...]] | None = None  # Level 1, from a proof: (seed, draws)
     target: str = ""
     kills: str = ""
     settings: str = ""
@@ -72,10 +75,12 @@ def augment_task(task: Task, target: Target, evaluator: Evaluator, result: TaskS
     out = TaskAugment(task.id, killed=result.count(status="killed"))
     ref = reference_asm(task, target).read_text()
     pool = mutants(ref, target.name, settings.mutants, f"{settings.seed}:{task.id}:{target.name}")
-    gaps = [m for m, r in zip(pool, result.mutants) if r.probe == "gap" and m.label == r.label]
+    pairs = [(m, r) for m, r in zip(pool, result.mutants) if r.probe == "gap" and m.label == r.label]
+    gaps = [m for m, _ in pairs]
+    proof_cases = {m.label: r.proof_case for m, r in pairs if r.proof_case}
     out.gaps = len(gaps)
     probe = probe_task(task, settings.probe)
-    if not gaps or probe is None:
+    if not gaps or (probe is None and not proof_cases):
         out.note = "" if not gaps else "no probe: the task's harness is its own file"
         return out
     grown = task
@@ -88,11 +93,14 @@ def augment_task(task: Task, target: Target, evaluator: Evaluator, result: TaskS
         if grown.added_count >= cap:
             out.note = f"stopped at the cap of {cap} added inputs"
             break
-        new = _found_input(evaluator, probe, target, m.asm)
+        new = _found_input(evaluator, probe, target, m.asm) if probe is not None else None
+        if new is None and m.label in proof_cases:
+            seed, draws = proof_cases[m.label]
+            new = (None, None, (int(seed), tuple(int(d) for d in draws)))
         if new is None:
             continue
         trial = _with(grown, new)
-        if trial is grown or not evaluator.verify(trial, target, ref, timing=False).correct:
+        if trial is grown or not evaluator.verify(trial, target, ref, timing=False, prove=False).correct:
             continue  # the reference fails there: an input the task does not define (UB), not a test
         if _rejects(evaluator, trial, target, m.asm):
             grown = trial
@@ -106,35 +114,37 @@ def augment_task(task: Task, target: Target, evaluator: Evaluator, result: TaskS
 
 
 def _rejects(evaluator: Evaluator, task: Task, target: Target, asm: str) -> bool:
-    return judge(evaluator.verify(task, target, asm, timing=False))[0] == "killed"
+    return judge(evaluator.verify(task, target, asm, timing=False, prove=False))[0] == "killed"
 
 
-Found = tuple[tuple[int, int] | None, tuple[int, int, int] | None]
+Found = tuple[tuple[int, int] | None, tuple[int, int, int] | None, tuple[int, tuple[int, ...]] | None]
 
 
 def _found_input(evaluator: Evaluator, probe: Task, target: Target, asm: str) -> Found | None:
     """The probe input that rejects `asm`, as (case, run), or None if the probe passes it now."""
-    v = evaluator.verify(probe, target, asm, timing=False)
+    v = evaluator.verify(probe, target, asm, timing=False, prove=False)
     c = v.failing_case
     if judge(v)[0] != "killed" or c is None or c < 0:
         return None
     if probe.level == 2:
         sizes = probe.check_sizes
         if c < len(sizes):
-            return None, (probe.seed, c, sizes[c])
+            return None, (probe.seed, c, sizes[c]), None
         extra = c - len(sizes)  # a run the probe added (imported kernels: a perturbed variant)
-        return (None, probe.added_runs[extra]) if extra < len(probe.added_runs) else None
+        return (None, probe.added_runs[extra], None) if extra < len(probe.added_runs) else None
     if c < probe.cases:
-        return ((probe.seed, c), None)
+        return ((probe.seed, c), None, None)
     return None  # one of the task's added cases: already there
 
 
 def _with(task: Task, new: Found) -> Task:
-    case, run = new
+    case, run, values = new
     if case is not None and case not in task.added_cases:
         return replace(task, added_cases=(*task.added_cases, case))
     if run is not None and run not in task.added_runs:
         return replace(task, added_runs=(*task.added_runs, run))
+    if values is not None and values not in task.added_values:
+        return replace(task, added_values=(*task.added_values, values))
     return task
 
 
@@ -150,6 +160,8 @@ def _entries(task: Task) -> list[Added]:
     data = tomllib.loads(path.read_text())
     return [Added(case=tuple(a["case"]) if "case" in a else None,  # type: ignore[arg-type]
                   run=tuple(a["run"]) if "run" in a else None,  # type: ignore[arg-type]
+                  values=(int(a["values"][0]), tuple(int(x, 16) for x in str(a["values"][1]).split(",") if x))
+                  if "values" in a else None,
                   target=a.get("target", ""), kills=a.get("kills", ""), settings=a.get("settings", ""))
             for a in data.get("added", [])]
 
@@ -159,12 +171,16 @@ def write_augment(task: Task, entries: list[Added]) -> Path:
     lines = ["# Inputs added by `neucomback suite strength --augment`: each makes the task's tests reject",
              "# a mutant of the reference assembly that they used to pass (`kills`). Level 1 entries are",
              "# [seed, index] of the task's input generator, Level 2 entries [seed, plan entry, size] of a run",
-             "# plan. Regenerate, don't edit.",
+             "# plan, `values` entries [seed, draws] a proof's counterexample given value by value.",
+             "# Regenerate, don't edit.",
              ""]
     for a in entries:
         lines.append("[[added]]")
-        what = ("case", a.case) if a.case is not None else ("run", a.run)
-        lines.append(f"{what[0]} = [{', '.join(map(str, what[1] or ()))}]")
+        if a.values is not None:
+            lines.append(f"values = [{a.values[0]}, \"{','.join(f'{d:x}' for d in a.values[1])}\"]")
+        else:
+            what = ("case", a.case) if a.case is not None else ("run", a.run)
+            lines.append(f"{what[0]} = [{', '.join(map(str, what[1] or ()))}]")
         for name in ("target", "kills", "settings"):
             value = " ".join(str(getattr(a, name)).split())
             if value:

@@ -48,7 +48,7 @@ def entry(task: Task, result: TaskStrength, settings: StrengthSettings) -> dict[
     sign = tally(m for m in result.mutants if m.operator == "signedness")
     up_killed = sum(m.upstream == "killed" for m in result.mutants if m.status == "killed" or m.probe == "gap")
     return {"fingerprint": task.fingerprint(), "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "settings": vars(settings), "error": result.error, "probe": not result.probe_note,
+            "settings": settings.to_json(), "error": result.error, "probe": not result.probe_note,
             **{k: t[k] for k in COUNTS}, "upstream_killed": up_killed,
             "signedness_killed": sign["killed"], "signedness_gaps": sign["gaps"]}
 
