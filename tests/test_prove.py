@@ -135,10 +135,22 @@ def test_hostile_candidates_are_never_proved(suite, prover_ev, to_asm, body, tie
         assert "possible hang" in p.reason
 
 
-def test_outside_the_model_the_tier_is_unknown_with_the_reason(suite, prover_ev, to_asm) -> None:  # type: ignore[no-untyped-def]
+def test_aarch64_uses_its_own_calling_convention(suite, prover_ev, to_asm) -> None:  # type: ignore[no-untyped-def]
+    """AAPCS64: arguments in x0.., the return address in x30, x19-x29 and d8-d15 callee-saved."""
     a64 = get_target("aarch64")
-    v = prover_ev.verify(suite.get("l1_gcd_u32"), a64, reference_asm(suite.get("l1_gcd_u32"), a64).read_text())
-    assert v.correct and v.proof.tier == "unknown" and "x86_64" in v.proof.reason
+    v = prover_ev.verify(suite.get(TASK), a64, reference_asm(suite.get(TASK), a64).read_text())
+    assert v.correct and v.proof.tier == "proved", v.proof
+    clobber = to_asm(CHECKED_ADD.replace("BODY", '__asm__ volatile("mov x19, #0");'), "aarch64")
+    p = prover_ev.proof(suite.get(TASK), a64, clobber)
+    assert p.tier == "refuted" and "x19" in p.reason, p
+    d8 = to_asm(CHECKED_ADD.replace("BODY", '__asm__ volatile("fmov d8, xzr");'), "aarch64")
+    assert prover_ev.proof(suite.get(TASK), a64, d8).tier == "refuted"
+
+
+def test_outside_the_model_the_tier_is_unknown_with_the_reason(suite, prover_ev, to_asm) -> None:  # type: ignore[no-untyped-def]
+    rv = get_target("riscv64")
+    v = prover_ev.verify(suite.get("l1_gcd_u32"), rv, reference_asm(suite.get("l1_gcd_u32"), rv).read_text())
+    assert v.correct and v.proof.tier == "unknown" and "RISC-V" in v.proof.reason
     l2 = suite.select(level=2)[0]
     assert "Level 2" in prover.supported(l2, X86)
     printing = CHECKED_ADD.replace("BODY", 'extern int puts(const char *); puts("hi");')

@@ -28,6 +28,7 @@ from ..targets import Target
 from .inputs import Unsupported, domain
 
 TIERS = ("proved", "bounded", "refuted", "unknown")
+ISAS = ("x86_64", "aarch64")  # the calling conventions engine.ABIS models
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Finding:
     reason: str
     draws: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    alternatives: list[list[int]] = field(default_factory=list)  # more counterexamples, other draws
     stats: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -68,11 +70,11 @@ def missing() -> str:
 
 def supported(task: Task, target: Target) -> str:
     """Why (task, target) is outside the proof tier ("" if it is inside)."""
-    if target.name != "x86_64":
-        return (f"the proof tier models the x86_64 calling convention only; {target.name} is not modelled yet "
-                "(the lifter's coverage of NEON and RISC-V vector code is partial)")
+    if target.name not in ISAS:
+        return (f"the proof tier models x86_64 and aarch64; {target.name} is not modelled (angr's lifter, VEX, has "
+                "no RISC-V support)")
     try:
-        domain(task)
+        domain(task, target.name)
     except Unsupported as e:
         return str(e)
     return missing()
@@ -90,10 +92,12 @@ def search(task: Task, target: Target, candidate_obj: Path, limits: ProveLimits,
         if not step.ok:
             return Finding("unknown", f"{who}: {step.feedback}", seconds=time.perf_counter() - t0)
         images[who] = str(work / f"prove-{who}.elf")
-    job = {**images, "domain": domain(task), "limits": asdict(limits)}
+    job = {**images, "domain": domain(task, target.name), "limits": asdict(limits)}
     got = _run_worker(job, limits)
     return Finding(str(got.get("tier", "unknown")), str(got.get("reason", "")), [int(d) for d in got.get("draws", [])],
-                   time.perf_counter() - t0, {k: v for k, v in got.items() if k not in ("tier", "reason", "draws")})
+                   seconds=time.perf_counter() - t0,
+                   alternatives=[[int(d) for d in ds] for ds in got.get("alternatives", [])],
+                   stats={k: v for k, v in got.items() if k not in ("tier", "reason", "draws", "alternatives")})
 
 
 def _run_worker(job: dict[str, Any], limits: ProveLimits) -> dict[str, Any]:

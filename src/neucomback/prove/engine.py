@@ -33,9 +33,40 @@ STACK_TOP = 0x7FFF0000
 BUF_BASE = 0x50000000
 BUF_STRIDE = 0x00100000
 GUARD = 64
-INT_ARGS = ("rdi", "rsi", "rdx", "rcx", "r8", "r9")
-CALLEE_SAVED = ("rbx", "rbp", "r12", "r13", "r14", "r15")
-SCRATCH = ("rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11")
+
+
+@dataclass(frozen=True)
+class Abi:
+    """A calling convention as the engine needs it (VEX register names)."""
+
+    int_args: tuple[str, ...]
+    float_args: tuple[str, ...]        # 128-bit vector registers; a float sits in the low bits
+    ret_int: str
+    ret_float: str
+    callee_saved: tuple[str, ...]      # 64-bit registers that must come back unchanged
+    callee_saved_low: tuple[str, ...]  # vector registers whose low 64 bits must come back unchanged
+    other: tuple[str, ...]             # the other general registers (arbitrary at entry)
+    vectors: tuple[str, ...]           # every vector register (arbitrary at entry)
+    sp: str
+    link: str | None                   # the register holding the return address (None: on the stack)
+    extend_to_32: bool                 # narrow integer arguments arrive extended to 32 bits
+    state: tuple[tuple[str, str], ...]  # (what, register) of machine state the harness checks
+
+
+ABIS = {
+    # SysV AMD64: clang's callers extend i8/i16 arguments to 32 bits, and its callees rely on it
+    "x86_64": Abi(("rdi", "rsi", "rdx", "rcx", "r8", "r9"), tuple(f"xmm{i}" for i in range(8)), "rax", "xmm0",
+                  ("rbx", "rbp", "r12", "r13", "r14", "r15"), (), ("rax", "r10", "r11"),
+                  tuple(f"xmm{i}" for i in range(16)), "rsp", None, True,
+                  # VEX keeps only these parts of MXCSR and the x87 control word
+                  (("direction flag", "dflag"), ("SSE rounding mode (MXCSR)", "sseround"),
+                   ("x87 rounding mode", "fpround"), ("x87 stack top", "ftop"))),
+    # AAPCS64: the unused bits of a narrow argument are unspecified
+    "aarch64": Abi(tuple(f"x{i}" for i in range(8)), tuple(f"q{i}" for i in range(8)), "x0", "q0",
+                   tuple(f"x{i}" for i in range(19, 30)), tuple(f"q{i}" for i in range(8, 16)),
+                   tuple(f"x{i}" for i in range(8, 19)), tuple(f"q{i}" for i in range(32)), "sp", "x30", False,
+                   (("FPCR (rounding mode and traps)", "fpcr"),)),
+}
 
 for _name in ("angr", "cle", "pyvex", "claripy"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
@@ -157,10 +188,11 @@ def make_inputs(dom: dict[str, Any]) -> Inputs:
         inp.caps.append(cap)
         inp.guards.append((claripy.BVS(f"guard_pre_{k}", 8 * GUARD, explicit_name=True),
                            claripy.BVS(f"guard_post_{k}", 8 * GUARD, explicit_name=True)))
-    for r in (*SCRATCH, *CALLEE_SAVED):
+    abi = ABIS[dom["isa"]]
+    for r in (*abi.int_args, *abi.other, *abi.callee_saved):
         inp.regs[r] = claripy.BVS(f"reg_{r}", 64, explicit_name=True)
-    for x in range(16):
-        inp.regs[f"xmm{x}"] = claripy.BVS(f"reg_xmm{x}", 128, explicit_name=True)
+    for r in abi.vectors:
+        inp.regs[r] = claripy.BVS(f"reg_{r}", 128, explicit_name=True)
     inp.regs["flags"] = claripy.BVS("reg_flags", 64, explicit_name=True)
     return inp
 
@@ -178,20 +210,27 @@ def start_state(proj: Any, func: int, dom: dict[str, Any], inp: Inputs) -> Any:
     """The shared start state, for one program."""
     st = proj.factory.blank_state(addr=func, add_options={angr.options.SYMBOL_FILL_UNCONSTRAINED_MEMORY,
                                                            angr.options.SYMBOL_FILL_UNCONSTRAINED_REGISTERS})
+    abi = ABIS[dom["isa"]]
     for r, v in inp.regs.items():
         if r == "flags":
             continue
         setattr(st.regs, r, v)
-    # flags: arbitrary (VEX's COPY thunk takes them from cc_dep1), the direction flag clear
+    # flags: arbitrary (VEX's COPY thunk, cc_op 0 on both ISAs, takes them from cc_dep1)
     st.regs.cc_op = 0
     st.regs.cc_dep1 = inp.regs["flags"]
     st.regs.cc_dep2 = 0
     st.regs.cc_ndep = 0
-    st.regs.dflag = 1
-    rsp = STACK_TOP - 8
-    st.regs.rsp = rsp
-    st.memory.store(rsp, claripy.BVV(SENTINEL, 64), endness="Iend_LE")
     le = "Iend_LE"
+    if abi.link is None:  # x86_64: the return address on the stack, the direction flag clear
+        st.regs.dflag = 1
+        sp = STACK_TOP - 8
+        st.memory.store(sp, claripy.BVV(SENTINEL, 64), endness=le)
+        first_stack_arg = sp + 8
+    else:
+        sp = STACK_TOP
+        setattr(st.regs, abi.link, SENTINEL)
+        first_stack_arg = sp
+    setattr(st.regs, abi.sp, sp)
     for k, elems in enumerate(inp.elems):
         addr, eb = _buf_addr(k), _elem_bytes(dom, k)
         pre, post = inp.guards[k]
@@ -212,25 +251,25 @@ def start_state(proj: Any, func: int, dom: dict[str, Any], inp: Inputs) -> Any:
     n_junk = 0
     for i, v in enumerate(ints):
         if v.size() < 64:
-            junk = claripy.BVS(f"junk_{n_junk}", 64 - max(v.size(), 32), explicit_name=True)
-            n_junk += 1
-            inp.junk.append(junk)
-            if v.size() < 32:  # clang's callers extend i8/i16 to 32 bits (and its callees rely on it)
+            if abi.extend_to_32 and v.size() < 32:
                 kind = next(dom["scalars"][j]["kind"] for j, x in enumerate(inp.scalars) if x is v)
                 v = v.zero_extend(32 - v.size()) if kind == "u" else v.sign_extend(32 - v.size())
+            junk = claripy.BVS(f"junk_{n_junk}", 64 - v.size(), explicit_name=True)
+            n_junk += 1
+            inp.junk.append(junk)
             v = claripy.Concat(junk, v)
-        if i < len(INT_ARGS):
-            setattr(st.regs, INT_ARGS[i], v)
+        if i < len(abi.int_args):
+            setattr(st.regs, abi.int_args[i], v)
         else:
             stack.append(v)
     for i, (v, _) in enumerate(floats):
-        if i >= 8:
-            raise ValueError("more than 8 floating-point arguments are not modelled")
+        if i >= len(abi.float_args):
+            raise ValueError(f"more than {len(abi.float_args)} floating-point arguments are not modelled")
         junk = claripy.BVS(f"junk_x{i}", 128 - v.size(), explicit_name=True)
         inp.junk.append(junk)
-        setattr(st.regs, f"xmm{i}", claripy.Concat(junk, v))
-    for i, v in enumerate(stack):
-        st.memory.store(rsp + 8 + 8 * i, v, endness=le)
+        setattr(st.regs, abi.float_args[i], claripy.Concat(junk, v))
+    for i, v in enumerate(stack):  # 8-byte slots on both ISAs
+        st.memory.store(first_stack_arg + 8 * i, v, endness=le)
     st.solver.add(*inp.constraints)
     return st
 
@@ -303,22 +342,21 @@ def _canon(bits: Any, fbits: int) -> Any:
 
 def observe(st: Any, dom: dict[str, Any], inp: Inputs) -> list[tuple[str, Any]]:
     """What the harness (and its calling-convention check) sees of a finished path."""
+    abi = ABIS[dom["isa"]]
     obs: list[tuple[str, Any]] = []
     ret = dom["returns"]
     if ret is not None:
         if ret["kind"] == "f":
-            obs.append(("return value", _canon(st.regs.xmm0[ret["bits"] - 1:0], ret["bits"])))
+            obs.append(("return value", _canon(getattr(st.regs, abi.ret_float)[ret["bits"] - 1:0], ret["bits"])))
         else:
-            obs.append(("return value", st.regs.rax[ret["bits"] - 1:0]))
-    for r in CALLEE_SAVED:
+            obs.append(("return value", getattr(st.regs, abi.ret_int)[ret["bits"] - 1:0]))
+    for r in abi.callee_saved:
         obs.append((f"register {r} (callee-saved)", getattr(st.regs, r)))
-    obs.append(("stack pointer", st.regs.rsp))
-    # the state the harness's trampoline checks besides registers: direction flag, SSE and
-    # x87 rounding modes (VEX keeps only these parts of MXCSR and the x87 control word)
-    obs.append(("direction flag", st.regs.dflag))
-    obs.append(("SSE rounding mode (MXCSR)", st.regs.sseround))
-    obs.append(("x87 rounding mode", st.regs.fpround))
-    obs.append(("x87 stack top", st.regs.ftop))
+    for r in abi.callee_saved_low:
+        obs.append((f"register d{r[1:]} (callee-saved)", getattr(st.regs, r)[63:0]))
+    obs.append(("stack pointer", getattr(st.regs, abi.sp)))
+    # the machine state the harness's trampoline checks besides registers
+    obs += [(what, getattr(st.regs, reg)) for what, reg in abi.state]
     for k, b in enumerate(dom["buffers"]):
         addr, eb = _buf_addr(k), _elem_bytes(dom, k)
         obs.append((f"memory before `{b['name']}`", st.memory.load(addr - GUARD, GUARD)))
@@ -383,17 +421,19 @@ def compare(cand_path: str, ref_path: str, dom: dict[str, Any], limits: dict[str
     def check(s: Any, crashed: bool) -> bool:
         """Compare one ended candidate path with every reference path; True to stop."""
         obs = None if crashed else observe(s, dom, inp)
-        solver = claripy.Solver(timeout=solver_ms)  # incremental: asked about each reference path in turn
-        solver.add(s.solver.constraints)
+        mine = list(s.solver.constraints)
         for rc, robs in ref_obs:
             if time.monotonic() > start + 2 * half:
                 verdict.update(tier="unknown", reason="out of time while comparing paths")
                 return True
             try:
-                if not solver.satisfiable(extra_constraints=[rc]):
+                # one-shot solvers, not push/pop on one: z3's incremental mode skips the
+                # bit-vector preprocessing that decides these queries (measured: a query it
+                # proves in 10 s timed out incrementally)
+                if not _fresh(solver_ms, mine, [rc]).satisfiable():
                     continue  # no input takes both paths
                 differs = claripy.true if crashed else claripy.Or(*(a != b for (_, a), (_, b) in zip(obs, robs)))
-                found = _solve(solver, [rc, differs], inp)
+                found = _solve(_fresh(solver_ms, mine, [rc, differs]), [], inp)
             except claripy.errors.ClaripyError:
                 verdict.update(tier="unknown", reason=f"the solver timed out ({solver_ms} ms)")
                 return True
@@ -401,8 +441,9 @@ def compare(cand_path: str, ref_path: str, dom: dict[str, Any], limits: dict[str
                 what = ("the candidate jumps to an arbitrary address or faults" if crashed else
                         ", ".join(name for (name, a), (_, b) in zip(obs, robs)
                                   if found.eval(a != b, 1)[0]) or "the result")
-                verdict.update(tier="differs", reason=f"differs in {what}", draws=_draw_values(found, inp),
-                               junk_zero=found.junk_zero)
+                draws = _draw_values(found, inp)
+                verdict.update(tier="differs", reason=f"differs in {what}", draws=draws, junk_zero=found.junk_zero,
+                               alternatives=_alternatives(mine, [rc, differs], inp, draws, solver_ms))
                 return True
         return False
 
@@ -437,6 +478,45 @@ class _Model:
 
     def eval(self, e: Any, n: int) -> list[int]:
         return [int(v) for v in self.solver.eval(e, n, extra_constraints=self.extra)]
+
+
+ALTERNATIVES = 2
+
+
+def _alternatives(mine: list[Any], extra: list[Any], inp: Inputs, first: list[int], ms: int) -> list[list[int]]:
+    """Up to ALTERNATIVES more counterexamples with other draws. A difference can also depend
+    on what the start state leaves arbitrary (a register the function should not read): the
+    harness has its own values there, so one input may not reproduce where another does."""
+    out: list[list[int]] = []
+    seen = [first]
+    values = [v for _, v, _, _ in inp.draws]
+    if not values:
+        return out
+    for _ in range(ALTERNATIVES):
+        other = [claripy.Or(*(v != _unraw(d, v) for v, d in zip(values, ds))) for ds in seen if len(ds) == len(values)]
+        try:
+            found = _solve(_fresh(ms, mine, extra, other), [], inp)
+        except claripy.errors.ClaripyError:
+            break
+        if found is None:
+            break
+        draws = _draw_values(found, inp)
+        out.append(draws)
+        seen.append(draws)
+    return out
+
+
+def _unraw(d: int, v: Any) -> Any:
+    """The symbolic draw `v`'s value for raw draw `d` (the inverse of _raw, for integers; a
+    float draw is compared by its low bits, which is enough to tell two models apart)."""
+    return claripy.BVV(d & ((1 << v.size()) - 1), v.size())
+
+
+def _fresh(ms: int, *constraints: list[Any]) -> Any:
+    solver = claripy.Solver(timeout=ms)
+    for c in constraints:
+        solver.add(c)
+    return solver
 
 
 def _solve(solver: Any, extra: list[Any], inp: Inputs) -> "_Model | None":

@@ -32,15 +32,25 @@ class Unsupported(Exception):
     """The task (or target) is outside what the proof tier models; the message says why."""
 
 
-def _bounds(elem: str, rng: tuple[Any, Any] | None) -> tuple[Any, Any]:
+def _kind(elem: str, isa: str) -> str:
+    """i, u or f; plain `char` is signed on x86_64 and unsigned on aarch64 and riscv64."""
     kind = SCALARS[elem][1]
+    return ("i" if isa == "x86_64" else "u") if kind == "c" else kind
+
+
+def _limits(elem: str, isa: str) -> tuple[int, int]:
+    return (0, 255) if elem == "char" and _kind(elem, isa) == "u" else _LIMITS[elem]
+
+
+def _bounds(elem: str, rng: tuple[Any, Any] | None, isa: str) -> tuple[Any, Any]:
+    kind = _kind(elem, isa)
     if rng is None:
-        return (-1000.0, 1000.0) if kind == "f" else _LIMITS[elem]
+        return (-1000.0, 1000.0) if kind == "f" else _limits(elem, isa)
     if any(isinstance(v, str) for v in rng):
         raise Unsupported(f"a range given as a C expression ({rng}) is not modelled")
     if kind == "f":
         return float(rng[0]), float(rng[1])
-    lo, hi = _LIMITS[elem]
+    lo, hi = _limits(elem, isa)
     return max(int(rng[0]), lo), min(int(rng[1]), hi)
 
 
@@ -62,8 +72,8 @@ def _len_expr(text: str, scalars: set[str]) -> str:
     return text.strip()
 
 
-def domain(task: Task) -> dict[str, Any]:
-    """The proof's input domain for `task` (see the module docstring)."""
+def domain(task: Task, isa: str = "x86_64") -> dict[str, Any]:
+    """The proof's input domain for `task` on `isa` (see the module docstring)."""
     if task.level != 1:
         raise Unsupported("Level 2 kernels are not modelled (their sizes are large); Level 1 only")
     if task.custom_harness is not None:
@@ -76,9 +86,9 @@ def domain(task: Task) -> dict[str, Any]:
     names = {p.name for p in task.params if not (p.is_array or p.is_str)}
     for p in task.params:
         bits = 8 * ELEM_BYTES[p.elem]
-        kind = SCALARS[p.elem][1]
+        kind = _kind(p.elem, isa)
         if p.is_array or p.is_str:
-            lo, hi = _bounds(p.elem, p.range)
+            lo, hi = _bounds(p.elem, p.range, isa)
             b: dict[str, Any] = {"name": p.name, "elem": p.elem, "bits": bits, "kind": kind, "dir": p.dir,
                                  "lo": lo, "hi": hi, "special": p.special}
             if p.is_str:
@@ -89,12 +99,12 @@ def domain(task: Task) -> dict[str, Any]:
             args.append(("buffer", len(buffers)))
             buffers.append(b)
         else:
-            lo, hi = _bounds(p.elem, p.range)
+            lo, hi = _bounds(p.elem, p.range, isa)
             args.append(("scalar", len(scalars)))
             scalars.append({"name": p.name, "elem": p.elem, "bits": bits, "kind": kind, "lo": lo, "hi": hi,
                             "special": p.special})
     ret = None
     if task.returns != "void":
-        ret = {"elem": task.returns, "bits": 8 * ELEM_BYTES[task.returns], "kind": SCALARS[task.returns][1]}
-    return {"function": task.function, "scalars": scalars, "buffers": buffers, "args": args, "returns": ret,
+        ret = {"elem": task.returns, "bits": 8 * ELEM_BYTES[task.returns], "kind": _kind(task.returns, isa)}
+    return {"isa": isa, "function": task.function, "scalars": scalars, "buffers": buffers, "args": args, "returns": ret,
             "max_elems": MAX_ELEMS}
