@@ -218,3 +218,19 @@ def test_strength_uses_the_tier_and_augment_keeps_its_counterexample(tmp_path: P
     pool = {m.label: m.asm for m in mutants(_ref(suite), "x86_64", 8, f"1:{TASK}:x86_64")}
     for m in by_proof:
         assert not Evaluator().verify(task, X86, pool[m["label"]], timing=False).correct
+
+
+def test_compile_records_the_tier_of_every_function(tmp_path: Path) -> None:
+    """`compile --prove`: the rest of the module is linked into both programs; the tier is in
+    --json and in the output file's comments."""
+    src = tmp_path / "m.c"
+    src.write_text("#include <stdint.h>\nstatic const int32_t k = 7;\n"
+                   "int32_t scale(int32_t a, int32_t b) { return a > b ? a * k : b - k; }\n"
+                   "uint32_t mix(uint32_t x) { return (x ^ (x >> 7)) * 0x9E3779B9u; }\n")
+    out = tmp_path / "m.s"
+    r = subprocess.run([EXE, "compile", str(src), "-o", str(out), "--model", "llc:O3", "--prove", "--json",
+                        "--run-dir", str(tmp_path / "run")], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    tiers = {f["name"]: f.get("proof") for f in json.loads(r.stdout)["functions"]}
+    assert tiers == {"scale": "proved", "mix": "proved"}
+    assert "scale: model-written (llc:O3), verified on 128 test cases, proof: proved" in out.read_text()

@@ -109,7 +109,8 @@ def _compile(**a: Any) -> None:
             if res and res.get("correct") and res.get("best_round") is not None:
                 att = session.store.attempt(sample_key(task.id, 1), res["best_round"])
                 if att and att.get("asm"):
-                    verified[fn] = Verified(fn, att["asm"], task.cases + task.added_count, res["best_round"])
+                    verified[fn] = Verified(fn, att["asm"], task.cases + task.added_count, res["best_round"],
+                                            res.get("proof"))
     composed = compose_output(prep, target, verified, a["model"],
                               Evaluator(unsafe=a["unsafe"], prove=prove_limits(a["prove"], a["prove_seconds"])),
                               source, why_not)
@@ -132,6 +133,8 @@ def _compile(**a: Any) -> None:
                               and f.name in verified else None,
                               **({"translated_with": bundled[f.name]} if f.name in bundled else {}),
                               "cases": prep.tasks[f.name].cases if f.name in prep.tasks else 0,
+                              **({"proof": verified[f.name].proof} if f.name in verified and verified[f.name].proof
+                                 else {}),
                               "composed_check": composed.final_checks.get(f.name),
                               **({"differs_from_llc": differs[f.name]} if f.name in differs else {})}
                              for f in prep.selected],

@@ -154,6 +154,11 @@ class Verified:
     asm: str
     cases: int
     round: int
+    proof: str | None = None   # --prove: the proof tier of this version
+
+    def how(self) -> str:
+        """How it was verified, as the output file says it."""
+        return f"verified on {self.cases} test cases" + (f", proof: {self.proof}" if self.proof else "")
 
 
 @dataclass
@@ -220,7 +225,7 @@ def _compose(prep: Prepared, target: Target, keep: dict[str, Verified], fell_bac
             what = f" (static helper, translated and tested with {with_unit[f.name]})"
         if f.name in keep:
             v = keep[f.name]
-            header.append(f"  {f.name}{what}: model-written ({model}), verified on {v.cases} test cases (round {v.round})")
+            header.append(f"  {f.name}{what}: model-written ({model}), {v.how()} (round {v.round})")
         elif with_unit.get(f.name) in keep:
             header.append(f"  {f.name}{what}: model-written ({model})")
         elif f.name in fell_back:
@@ -230,7 +235,7 @@ def _compose(prep: Prepared, target: Target, keep: dict[str, Verified], fell_bac
     if prep.unobserved:
         header.append("  globals NOT compared (writes to them are not checked): "
                       + ", ".join(f"{n} ({why})" for n, why in sorted(prep.unobserved.items())))
-    parts = [Part(fn, keep[fn].asm, f"{fn}: model-written by {model}, verified on {keep[fn].cases} test cases")
+    parts = [Part(fn, keep[fn].asm, f"{fn}: model-written by {model}, {keep[fn].how()}")
              for fn in sorted(keep)]
     return compose(header, rest, parts, comment)
 

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..harness.build import image, reference_obj
+from ..harness.build import image, reference_obj, support_obj
 from ..suite.task import Task
 from ..targets import Target
 from .inputs import Unsupported, domain
@@ -87,8 +87,9 @@ def search(task: Task, target: Target, candidate_obj: Path, limits: ProveLimits,
     if why:
         return Finding("unknown", why, seconds=time.perf_counter() - t0)
     images = {}
+    support = support_obj(task, target)  # the rest of the user's module (compile tasks), in both programs
     for who, obj in (("candidate", candidate_obj), ("reference", reference_obj(task, target))):
-        step = image([obj], target, task.function, work / f"prove-{who}.elf")
+        step = image([obj, *([support] if support else [])], target, task.function, work / f"prove-{who}.elf")
         if not step.ok:
             return Finding("unknown", f"{who}: {step.feedback}", seconds=time.perf_counter() - t0)
         images[who] = str(work / f"prove-{who}.elf")
