@@ -123,6 +123,10 @@ def test_a_candidate_that_fails_its_tests_is_not_proved_into_a_pass(suite, prove
     ('__asm__ volatile("std");', "refuted"),                                 # direction flag left set
     ('unsigned m = 0x7F80; __asm__ volatile("ldmxcsr %0" :: "m"(m));', "refuted"),  # rounding mode
     ("if (a == 12345 && b == 1) for (;;) __asm__ volatile(\"\");", "bounded"),     # a hang on one input
+    # wrong only when the time stamp counter says so: detects being analysed, never proved
+    ('unsigned lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); if ((lo & 0xff) == 7) return 5;', "unknown"),
+    ('unsigned r; __asm__ volatile("cpuid" : "=a"(r) : "a"(0) : "ebx", "ecx", "edx"); if (r == 99) return 5;',
+     "unknown"),
 ])
 def test_hostile_candidates_are_never_proved(suite, prover_ev, to_asm, body, tier) -> None:  # type: ignore[no-untyped-def]
     """The tier runs on them whatever their tests say (Evaluator.proof): each is refuted with
@@ -133,6 +137,8 @@ def test_hostile_candidates_are_never_proved(suite, prover_ev, to_asm, body, tie
     assert p.tier == tier, p
     if tier == "bounded":
         assert "possible hang" in p.reason
+    if tier == "unknown":
+        assert "machine-dependent" in p.reason
 
 
 def test_aarch64_uses_its_own_calling_convention(suite, prover_ev, to_asm) -> None:  # type: ignore[no-untyped-def]

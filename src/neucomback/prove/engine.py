@@ -1,15 +1,17 @@
-"""Bounded symbolic equivalence of two x86_64 functions with angr (runs in a worker process).
+"""Bounded symbolic equivalence of two functions with angr, x86_64 or aarch64 (runs in a
+worker process).
 
 Both programs start from one symbolic state built from the task's input domain (inputs.py):
-the SysV argument registers carry the scalar inputs and buffer addresses (upper bits of narrow
-arguments are left arbitrary, as the ABI leaves them), every other register and the flags are
-arbitrary too (shared by both programs, so a candidate that reads an uninitialised register
-depends on a value the reference ignores), buffers sit at fixed addresses with 64 arbitrary
-bytes on each side (the harness's guard zones), and the return address is a sentinel. Each
-program is explored up to a block budget per path and a state budget; then, for each finished
-candidate path, the solver is asked whether some input on it makes the observable result
-differ from a finished reference path's: the return value (bits, all NaNs one value), every
-byte of every buffer and its guard zones, the callee-saved registers and the stack pointer.
+the argument registers of the ISA's calling convention (ABIS) carry the scalar inputs and
+buffer addresses (upper bits of narrow arguments are left arbitrary, as the ABI leaves them),
+every other register and the flags are arbitrary too (shared by both programs, so a candidate
+that reads an uninitialised register depends on a value the reference ignores), buffers sit
+at fixed addresses with 64 arbitrary bytes on each side (the harness's guard zones), and the
+return address is a sentinel. The reference is explored up to a block budget per path and a
+state budget; then the candidate, and as each of its paths ends the solver is asked whether
+some input on it makes the observable result differ from a finished reference path's: the
+return value (bits, all NaNs one value), every byte of every buffer and its guard zones, the
+callee-saved registers, the stack pointer and the machine state the harness checks.
 
 Only `engine.compare` needs angr; it is imported by the worker alone, so the rest of the
 project works without the `prove` extra.
@@ -284,10 +286,11 @@ class Explored:
 
 
 def explore(proj: Any, st: Any, max_blocks: int, max_states: int, deadline: float,
-            on_end: "Callable[[Any, bool], bool] | None" = None) -> Explored:
+            on_end: "Callable[[Any, bool], bool] | None" = None, probes: list[str] | None = None) -> Explored:
     """Run one program from `st` to the sentinel, path by path, within the budgets. Each path
     that ends (returns, or jumps wild / faults: `crashed`) is passed to `on_end` as it ends;
-    when that returns True, exploration stops (a difference was found: no need to go on)."""
+    when that returns True, exploration stops (a difference was found: no need to go on).
+    Exploration also stops, with an error, once `probes` (see _project) is not empty."""
     sm = proj.factory.simulation_manager(st, save_unconstrained=True)
     out = Explored()
     seen_done = seen_wild = 0
@@ -318,6 +321,10 @@ def explore(proj: Any, st: Any, max_blocks: int, max_states: int, deadline: floa
             break
         sm.step()
         out.blocks += len(sm.active)
+        if probes:
+            out.errors.append(f"the code uses machine-dependent state ({probes[0]}), which the symbolic model "
+                              "cannot stand for")
+            return out
     if not stopped:
         report()
     out.finished = list(sm.stashes.get("done", []))
@@ -386,12 +393,31 @@ def _raw(kind: str, val: int, bits: int) -> int:
     return val & (2**64 - 1)
 
 
-def _project(path: str, dom: dict[str, Any], inp: Inputs) -> tuple[Any, Any] | str:
+# VEX helpers that only move floating-point control state around; every other helper reads or
+# changes machine-dependent state (cpuid, rdtsc, rdrand, msr, ports, system registers)
+_PURE_HELPERS = ("mxcsr", "fldcw", "fpucw", "F80le", "FINIT", "FLDENV", "FSTENV", "XSAVE", "XRSTOR", "FXSAVE",
+                 "FXRSTOR", "fpround", "FPCR")
+
+
+def _project(path: str, dom: dict[str, Any], inp: Inputs, probes: list[str]) -> tuple[Any, Any] | str:
+    """The program's angr project and start state. Machine-dependent instructions and system
+    calls are noted in `probes`: the symbolic model gives them some fixed answer, the machine
+    another, so code that consults them could be correct here and wrong there (a candidate
+    that detects being analysed): such a comparison proves nothing."""
     proj = angr.Project(path, auto_load_libs=False)
     sym = proj.loader.find_symbol(dom["function"])
     if sym is None:
         return f"no symbol {dom['function']}"
-    return proj, start_state(proj, sym.rebased_addr, dom, inp)
+    st = start_state(proj, sym.rebased_addr, dom, inp)
+
+    def dirty(s: Any) -> None:
+        name = str(s.inspect.dirty_name)
+        if not any(p in name for p in _PURE_HELPERS):
+            probes.append(name)
+
+    st.inspect.b("dirty", when=angr.BP_BEFORE, action=dirty)
+    st.inspect.b("syscall", when=angr.BP_BEFORE, action=lambda s: probes.append("a system call"))
+    return proj, st
 
 
 def compare(cand_path: str, ref_path: str, dom: dict[str, Any], limits: dict[str, Any]) -> dict[str, Any]:
@@ -405,10 +431,11 @@ def compare(cand_path: str, ref_path: str, dom: dict[str, Any], limits: dict[str
     solver)."""
     inp = make_inputs(dom)
     max_blocks, max_states, half = int(limits["max_blocks"]), int(limits["max_states"]), float(limits["seconds"]) / 2
-    got = _project(ref_path, dom, inp)
+    probes: list[str] = []
+    got = _project(ref_path, dom, inp, probes)
     if isinstance(got, str):
         return {"tier": "unknown", "reason": f"reference: {got}"}
-    ref = explore(*got, max_blocks, max_states, time.monotonic() + half)
+    ref = explore(*got, max_blocks, max_states, time.monotonic() + half, probes=probes)
     if ref.errors:
         return {"tier": "unknown", "reason": "the symbolic engine stopped on the reference: " + ref.errors[0]}
     if not ref.finished:
@@ -447,10 +474,10 @@ def compare(cand_path: str, ref_path: str, dom: dict[str, Any], limits: dict[str
                 return True
         return False
 
-    got = _project(cand_path, dom, inp)
+    got = _project(cand_path, dom, inp, probes)
     if isinstance(got, str):
         return {"tier": "unknown", "reason": f"candidate: {got}"}
-    cand = explore(*got, max_blocks, max_states, start + half, on_end=check)
+    cand = explore(*got, max_blocks, max_states, start + half, on_end=check, probes=probes)
     stats = {"reference_paths": len(ref.finished), "candidate_paths": len(cand.finished),
              "cut_paths": ref.cut + cand.cut, "blocks": ref.blocks + cand.blocks}
     if verdict:
