@@ -105,17 +105,23 @@ class Evaluator:
     def proof(self, task: Task, target: Target, asm: str | bytes) -> Proof:
         """The proof tier alone, whatever the tests say (test-strength analysis: which mutants
         are equivalent, which wrong ones the tests miss). Needs the evaluator's `prove` limits."""
-        v = self.verify(task, target, asm, timing=False, prove=False)
-        if v.stage < Stage.LINKED:
-            return Proof("unknown", f"the candidate does not build: {v.summary()}")
+        text, why = asm_text(asm)
+        if text is None:
+            return Proof("unknown", why)
         with tempfile.TemporaryDirectory(prefix="ncb-prove-") as d:
             work = Path(d)
-            text, _ = asm_text(asm)
-            (work / "candidate.s").write_text(text or "")
-            if not assemble(work / "candidate.s", target, work / "candidate.o").ok or \
-                    not link([work / "candidate.o", *harness_objs(task, target)], target, work / "candidate.exe",
-                             task).ok:
-                return Proof("unknown", "the candidate does not build")
+            (work / "candidate.s").write_text(text if text.endswith("\n") else text + "\n")
+            try:
+                if not assemble(work / "candidate.s", target, work / "candidate.o").ok:
+                    return Proof("unknown", "the candidate does not assemble")
+                refused = object_policy(work / "candidate.o", reference_obj(task, target))
+                if refused:
+                    return Proof("unknown", f"the candidate's object is refused: {refused}")
+                if not link([work / "candidate.o", *harness_objs(task, target)], target, work / "candidate.exe",
+                            task).ok:
+                    return Proof("unknown", "the candidate does not link")
+            except InfrastructureError as e:
+                return Proof("unknown", f"infrastructure: {e}")
             return self._proof(task, target, work)[0]
 
     def _verify(self, v: Verdict, task: Task, target: Target, asm: str | bytes, timing: bool, work: Path,
