@@ -23,6 +23,7 @@ from .analysis import StrengthSettings, TaskStrength, tally
 
 FORMAT = 1
 COUNTS = ("valid", "killed", "gaps", "equivalent", "invalid", "infrastructure", "upstream_killable")
+PROOF_COUNTS = ("proved_equivalent", "gaps_found_by_proof")  # measured with --prove only
 
 
 def record_path(root: Path, target: str) -> Path:
@@ -50,7 +51,8 @@ def entry(task: Task, result: TaskStrength, settings: StrengthSettings) -> dict[
     return {"fingerprint": task.fingerprint(), "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "settings": settings.to_json(), "error": result.error, "probe": not result.probe_note,
             **{k: t[k] for k in COUNTS}, "upstream_killed": up_killed,
-            "signedness_killed": sign["killed"], "signedness_gaps": sign["gaps"]}
+            "signedness_killed": sign["killed"], "signedness_gaps": sign["gaps"],
+            **({k: t[k] for k in PROOF_COUNTS} if settings.prove else {})}
 
 
 def write_record(root: Path, target: str, pairs: Iterable[tuple[Task, TaskStrength]],
@@ -95,8 +97,8 @@ def summarize_record(tasks: list[Task], target: str) -> dict[str, Any]:
             stale += 1
         elif not e.get("error"):
             current.append(e)
-    s = {k: sum(int(e.get(k, 0)) for e in current) for k in (*COUNTS, "upstream_killed", "signedness_killed",
-                                                               "signedness_gaps")}
+    s = {k: sum(int(e.get(k, 0)) for e in current) for k in (*COUNTS, *PROOF_COUNTS, "upstream_killed",
+                                                               "signedness_killed", "signedness_gaps")}
     settings = sorted({json.dumps(e.get("settings", {}), sort_keys=True) for e in current})
     return {"target": target, "tasks": len(tasks), "measured": len(current), "stale": stale, "missing": missing,
             **s, "kill_rate": _rate(s["killed"], s["valid"]),
@@ -127,6 +129,9 @@ def describe(s: dict[str, Any]) -> str:
         parts.append(f"signedness mutants {_pct(s['signedness_killable_kill_rate'])}")
     if s.get("upstream_killable"):
         parts.append(f"the upstream single I/O pair alone {_pct(s['upstream_killable_kill_rate'])}")
+    if s.get("proved_equivalent") or s.get("gaps_found_by_proof"):
+        parts.append(f"{s['proved_equivalent']} survivors proved equivalent, {s['gaps_found_by_proof']} gaps found "
+                     "only by the proof tier")
     line = f"{', '.join(parts)}; {s['measured']}/{s['tasks']} tasks measured on {s['target']} ({cfg})"
     if s.get("stale"):
         line += f", {s['stale']} changed since"
