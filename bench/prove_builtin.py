@@ -75,6 +75,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out", type=Path, default=Path("runs/prove-builtin"))
     ap.add_argument("--parts", default="o0,mutants,hostile")
+    ap.add_argument("--redo", action="append", default=[], help="run this query again (its id in results.jsonl)")
     args = ap.parse_args()
     target = get_target("x86_64")
     tasks = load_suite(args.suite).select(level=1)
@@ -82,6 +83,9 @@ def main() -> None:
     ev = Evaluator(prove=limits)
     args.out.mkdir(parents=True, exist_ok=True)
     log = args.out / "results.jsonl"
+    if args.redo and log.exists():  # drop the old results of the queries to redo
+        kept = [l for l in log.read_text().splitlines() if l.strip() and json.loads(l)["id"] not in args.redo]
+        log.write_text("".join(l + "\n" for l in kept))
     done = {json.loads(l)["id"] for l in log.read_text().splitlines() if l.strip()} if log.exists() else set()
     lock = threading.Lock()
 
@@ -124,7 +128,7 @@ def main() -> None:
         row["seconds"] = time.perf_counter() - t0
         record(row)
 
-    todo = [j for j in jobs if j[0] not in done]
+    todo = [j for j in jobs if j[0] not in done and (not args.redo or j[0] in args.redo)]
     print(f"{len(jobs)} queries, {len(todo)} to run, limits: {limits.describe()}", flush=True)
     with ThreadPoolExecutor(args.jobs) as pool:
         list(pool.map(run, todo))

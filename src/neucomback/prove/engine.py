@@ -332,7 +332,9 @@ def explore(proj: Any, st: Any, max_blocks: int, max_states: int, deadline: floa
     out.cut += len(sm.stashes.get("cut", []))
     for rec in sm.errored:
         msg = f"{type(rec.error).__name__}: {rec.error}"
-        if "SimSegfault" in msg or "SimMemoryError" in msg:
+        # a fault, or a jump to where there is no code (a clobbered return address): the
+        # program crashes on this path, which is a result like any other
+        if "SimSegfault" in msg or "SimMemoryError" in msg or "No bytes in memory" in msg:
             out.crashed.append(rec.state)
             if on_end is not None and not stopped:
                 stopped = on_end(rec.state, True)
@@ -459,7 +461,7 @@ def compare(cand_path: str, ref_path: str, dom: dict[str, Any], limits: dict[str
                 # proves in 10 s timed out incrementally)
                 if not _fresh(solver_ms, mine, [rc]).satisfiable():
                     continue  # no input takes both paths
-                differs = claripy.true if crashed else claripy.Or(*(a != b for (_, a), (_, b) in zip(obs, robs)))
+                differs = claripy.BoolV(True) if crashed else claripy.Or(*(a != b for (_, a), (_, b) in zip(obs, robs)))
                 found = _solve(_fresh(solver_ms, mine, [rc, differs]), [], inp)
             except claripy.errors.ClaripyError:
                 verdict.update(tier="unknown", reason=f"the solver timed out ({solver_ms} ms)")
