@@ -120,9 +120,9 @@ class Evaluator:
                 if not link([work / "candidate.o", *harness_objs(task, target)], target, work / "candidate.exe",
                             task).ok:
                     return Proof("unknown", "the candidate does not link")
-            except InfrastructureError as e:
+                return self._proof(task, target, work)[0]
+            except InfrastructureError as e:  # e.g. the sandbox could not run the confirmation
                 return Proof("unknown", f"infrastructure: {e}")
-            return self._proof(task, target, work)[0]
 
     def _verify(self, v: Verdict, task: Task, target: Target, asm: str | bytes, timing: bool, work: Path,
                 prove: bool = False) -> None:
