@@ -2,9 +2,10 @@
 """Agent concurrency: does wall time approach max(latency x rounds / concurrency, verify time)?
 
 A local OpenAI-protocol server answers every request after a fixed latency with SCRIPTED
-replies (two wrong tries, then llc's correct asm: 3 rounds per task). The agent runs N
-tasks at the given concurrency with verification in a process pool. The CPU-bound time is
-measured by running the same verifications through the same pool with no model at all.
+replies (two wrong tries, then llc's correct asm: 3 rounds per task). `neucomback.bench`
+(the API, as the CLI calls it: its own store, verifier pool and provider) runs N tasks at
+the given concurrency. The CPU-bound time is measured by running the same verifications
+through a warm pool with no model at all.
 
 usage: .venv/bin/python bench/agent_concurrency.py [--tasks 40] [--latency 1.0] [--concurrency 16] [--jobs 2]
 """
@@ -21,15 +22,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from agent_support import drop_globl, fenced, ir_of, llc_asm  # noqa: E402
 
-from neucomback.agent.prompts import Prompt  # noqa: E402
-from neucomback.agent.runner import run_tasks  # noqa: E402
-from neucomback.agent.workflow import AgentConfig  # noqa: E402
+from neucomback import BenchSettings, ModelSettings, Selection, bench  # noqa: E402
 from neucomback.harness.build import ir_for  # noqa: E402
 from neucomback.harness.pool import VerifierPool  # noqa: E402
 from neucomback.models.mockserver import MockServer, Response  # noqa: E402
-from neucomback.models.openai_provider import OpenAIProvider  # noqa: E402
-from neucomback.store import RunStore  # noqa: E402
-from neucomback.suite import load_suite  # noqa: E402
 from neucomback.targets import get_target  # noqa: E402
 
 
@@ -63,17 +59,18 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     a = ap.parse_args()
     target = get_target("x86_64")
-    tasks = load_suite().select(level=1, limit=a.tasks)
+    selection = Selection(split="all", level=1, limit=a.tasks)
+    tasks = selection.select()
     for t in tasks:
         ir_for(t, target)  # warm the IR cache so both measurements see the same state
-    with VerifierPool(a.jobs) as pool, MockServer(responder, latency_s=a.latency) as srv, \
-            tempfile.TemporaryDirectory() as d:
-        asyncio.run(verify_only(pool, tasks[:2], target))  # start workers, warm harness caches
-        cpu = asyncio.run(verify_only(pool, tasks, target))
-        prov = OpenAIProvider("mock", base_url=srv.base_url, concurrency=a.concurrency)
-        t0 = time.perf_counter()
-        out = asyncio.run(run_tasks(tasks, target, prov, pool.verify, RunStore(Path(d)), Prompt(),
-                                    AgentConfig(debug_rounds=2), concurrency=a.concurrency))
+    with MockServer(responder, latency_s=a.latency) as srv, tempfile.TemporaryDirectory() as d:
+        with VerifierPool(a.jobs) as pool:
+            asyncio.run(verify_only(pool, tasks[:2], target))  # start workers, warm harness caches
+            cpu = asyncio.run(verify_only(pool, tasks, target))
+        model = ModelSettings("openai:mock", base_url=srv.base_url, concurrency=a.concurrency, check=False,
+                              cache=False)
+        t0 = time.perf_counter()  # includes starting bench's own verifier pool, as a user's run does
+        out = bench(BenchSettings(model, selection, debug_rounds=2, jobs=a.jobs, run_dir=Path(d) / "run"))
         wall = time.perf_counter() - t0
         requests = srv.request_count
     model_bound = a.latency * 3 * len(tasks) / a.concurrency

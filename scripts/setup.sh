@@ -11,6 +11,6 @@ $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-rec
     binutils util-linux python3-venv python3-pip nlohmann-json3-dev libclang-rt-19-dev chromium fonts-liberation >/dev/null
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e '.[test,prove]'
+.venv/bin/python -m pip install -q -e '.[test,prove,ray]'
 .venv/bin/neucomback doctor >/dev/null || { .venv/bin/neucomback doctor; exit 1; }
 echo "neucomback is set up: .venv/bin/neucomback --help"

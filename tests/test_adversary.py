@@ -324,7 +324,7 @@ def test_a_fork_and_allocate_bomb_is_bounded_in_memory() -> None:
 
 
 def test_metrics_count_neither_noise_nor_suspicious_speedups() -> None:
-    from neucomback.report.metrics import summarize
+    from neucomback.record.metrics import summarize
 
     def res(tid: str, s: float, lo: float, hi: float, **kw: object) -> dict:
         return {"task_id": tid, "level": 2, "status": "done", "correct": True, "first_correct": True,

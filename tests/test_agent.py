@@ -22,7 +22,7 @@ from neucomback.models.cache import CachedProvider, ResponseCache
 from neucomback.models.mockserver import MockServer, Response
 from neucomback.models.openai_provider import OpenAIProvider
 from neucomback.models.retry import RetryPolicy
-from neucomback.store import RunStore
+from neucomback.record.store import RunStore
 from neucomback.targets import get_target
 
 X86 = get_target("x86_64")

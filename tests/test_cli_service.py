@@ -17,7 +17,7 @@ import pytest
 
 from agent_support import drop_globl, fenced, ir_of, llc_asm
 from neucomback.models.mockserver import MockServer, Response
-from neucomback.report.metrics import pass_at_k
+from neucomback.record.metrics import pass_at_k
 
 EXE = str(Path(sys.executable).parent / "neucomback")
 

@@ -27,7 +27,7 @@ from neucomback.evolve.analyze import parse_analysis
 from neucomback.evolve.review import apply_changes, line_diff, parse_review
 from neucomback.evolve.traces import collect_traces, kind_of
 from neucomback.models.mockserver import MockServer, Response
-from neucomback.store import RunStore
+from neucomback.record.store import RunStore
 from neucomback.suite import load_suite
 from neucomback.suite.loader import write_split
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from neucomback.errors import UsageError
-from neucomback.store import RunStore
+from neucomback.record.store import RunStore
 
 EXE = str(Path(sys.executable).parent / "neucomback")
 

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from neucomback.baseline import run_baseline
+from neucomback.harness.pool import VerifierPool
 from neucomback.suite.loader import assign_splits
 from neucomback.targets import get_target
 
@@ -46,9 +47,10 @@ def test_splits_are_fixed_seeded_and_60_20_20(suite, level) -> None:  # type: ig
 
 
 @pytest.mark.parametrize("target", ["x86_64", "aarch64", "riscv64"])
-def test_a_random_sample_passes_llc_O3_on_every_target(suite, evaluator, target) -> None:  # type: ignore[no-untyped-def]
+def test_a_random_sample_passes_llc_O3_on_every_target(suite, target) -> None:  # type: ignore[no-untyped-def]
     """The whole suite is checked by `neucomback baseline` (see the README); CI checks a sample."""
     sample = random.Random(7).sample(suite.select(), 8)
-    results = run_baseline(sample, get_target(target), "llc-O3", evaluator, jobs=2, timing=False)
+    with VerifierPool(2) as pool:
+        results = run_baseline(sample, get_target(target), "llc-O3", pool, jobs=2, timing=False)
     bad = [(r.task.id, r.verdict.feedback[:300]) for r in results if not r.verdict.correct]
     assert not bad

@@ -6,17 +6,17 @@ exercised, and its numbers reported, with no model at all.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
+import asyncio
 import tempfile
+from collections import defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .errors import ToolMissingError, UsageError
-from .harness.build import ir_for, llc_command
-from .harness.evaluate import Evaluator
+from .errors import UsageError
+from .executors import Executor
+from .harness.build import gcc_command, ir_for, llc_command, run_compiler
 from .harness.verdict import Verdict
 from .suite.task import Task
 from .targets import Target
@@ -32,38 +32,67 @@ class BaselineResult:
 
 
 def compile_baseline(task: Task, target: Target, compiler: str, out: Path) -> str | None:
-    """Write the baseline compiler's asm for the task to `out`; return an error text on failure."""
+    """Write the baseline compiler's asm for the task to `out`; return an error text on
+    failure (a compiler that fails or exceeds its time limit)."""
     if compiler.startswith("llc-"):
         cmd = llc_command(target, f"-{compiler[4:]}", ir_for(task, target), out)
     elif compiler == "gcc-O3":
-        gcc = "gcc" if target.name == "x86_64" else f"{target.triple}-gcc"
-        if shutil.which(gcc) is None:
-            raise ToolMissingError(f"{gcc} not found (needed for the gcc-O3 baseline)")
-        flags = {"x86_64": ["-march=x86-64"], "aarch64": [], "riscv64": ["-march=rv64gc", "-mabi=lp64d"]}[target.name]
-        cmd = [gcc, *flags, "-O3", "-ffp-contract=off", "-fno-pie", "-S", str(task.ref_c), "-o", str(out)]
+        cmd = gcc_command(target, task.ref_c, out)
     else:
         raise UsageError(f"unknown baseline compiler {compiler!r}; choose from {', '.join(COMPILERS)}")
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    return None if proc.returncode == 0 else proc.stderr[-2000:]
+    return run_compiler(cmd)
 
 
-def run_baseline(tasks: Iterable[Task], target: Target, compiler: str, evaluator: Evaluator, *,
+def run_baseline(tasks: Iterable[Task], target: Target, compiler: str, executor: Executor, *,
                  jobs: int = 2, timing: bool = True,
                  on_result: Callable[[BaselineResult], None] | None = None) -> list[BaselineResult]:
-    """Compile and verify every task (in parallel); results keep the task order."""
+    """Compile every task here (at most `jobs` compilers at once) and verify it on `executor`
+    (local workers or a Ray cluster); results keep the task order."""
+    return asyncio.run(_run(list(tasks), target, compiler, executor, jobs, timing, on_result))
 
-    def one(task: Task) -> BaselineResult:
+
+async def _run(tasks: list[Task], target: Target, compiler: str, executor: Executor, jobs: int, timing: bool,
+               on_result: Callable[[BaselineResult], None] | None) -> list[BaselineResult]:
+    compilers = asyncio.Semaphore(max(1, jobs))
+
+    async def one(task: Task) -> BaselineResult:
         with tempfile.TemporaryDirectory(prefix="ncb-base-") as d:
             asm = Path(d) / "baseline.s"
-            err = compile_baseline(task, target, compiler, asm)
+            async with compilers:
+                err = await asyncio.to_thread(compile_baseline, task, target, compiler, asm)
             if err is not None:
                 v = Verdict(task.id, target.name).fail("infrastructure", "compile", f"{compiler} failed: {err}")
             else:
-                v = evaluator.verify(task, target, asm.read_bytes(), timing=timing and task.level == 2)
+                v = await executor.verify(task, target.name, asm.read_text(), timing and task.level == 2)
         res = BaselineResult(task, compiler, v)
         if on_result:
             on_result(res)
         return res
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(one, list(tasks)))
+    return list(await asyncio.gather(*(one(t) for t in tasks)))
+
+
+def summarize_baseline(results: list[BaselineResult]) -> dict[str, Any]:
+    """Per compiler: tasks, correct, infrastructure failures, and over the timed (native L2)
+    ones: how many the timing rule calls faster, how many intervals contain 1.0 (for llc-O3,
+    the reference's own code, that is the A/A check), suspicious ones, geometric-mean speedup
+    (suspicious excluded)."""
+    import math
+
+    out: dict[str, Any] = {}
+    by: dict[str, list[BaselineResult]] = defaultdict(list)
+    for r in results:
+        by[r.compiler].append(r)
+    for comp, rs in by.items():
+        ts = [r.verdict.timing for r in rs if r.verdict.correct and r.verdict.timing and r.verdict.timing.speedup]
+        sp = [t.speedup for t in ts if not t.suspicious]
+        out[comp] = {"tasks": len(rs), "correct": sum(r.verdict.correct for r in rs),
+                     "infrastructure_failures": sum(r.verdict.infrastructure_failure for r in rs),
+                     "timed": len(ts), "faster": sum(t.faster for t in ts),
+                     "interval_contains_1": sum(t.ci_low <= 1.0 <= t.ci_high for t in ts),
+                     "suspicious": sum(bool(t.suspicious) for t in ts),
+                     "geomean_speedup": math.exp(sum(map(math.log, sp)) / len(sp)) if sp else None}
+        tiers = [r.verdict.proof.tier for r in rs if r.verdict.proof is not None]
+        if tiers:  # --prove
+            out[comp]["proof_tiers"] = {k: tiers.count(k) for k in sorted(set(tiers))}
+    return out

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..harness.build import ir_for
 from ..models.base import BudgetExceeded, ModelError, Provider
 from ..models.accounting import Budget
-from ..store import RunStore, sample_key
+from ..record.store import RunStore, sample_key
 from ..suite.task import Task
 from ..targets import Target
 from .prompts import Prompt

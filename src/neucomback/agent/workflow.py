@@ -20,7 +20,7 @@ from typing import Any
 from ..harness.verdict import Stage, Verdict
 from ..models.accounting import Budget
 from ..models.base import GenParams, Message, Provider, Reply
-from ..store import RunStore, sample_key, task_of
+from ..record.store import RunStore, sample_key, task_of
 from ..suite.task import Task
 from ..targets import Target
 from .extract import Extraction, extract_asm

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any, Optional
 
 import typer
 from rich.markup import escape
 
-from .common import (EXIT_ERROR, ModelOptionOpt, NoCheckOpt, ProveOpt, ProveSecondsOpt, RpmOpt, ShuffleOpt, TagOpt,
-                     TaskOpt, console, err_console, fail, handle_errors, log_dir, print_json)
+from .common import (EXIT_ERROR, AddressOpt, ExecutorOpt, ModelOptionOpt, NoCheckOpt, ProveOpt, ProveSecondsOpt, RpmOpt, ShuffleOpt, TagOpt,
+                     TaskOpt, console, err_console, handle_errors, model_settings, print_json, progress, prove_seconds,
+                     say_to_stderr, selection, executor_settings)
 
 NO_MODEL_HELP = """no --model given. Name a model as provider:model, for example:
   --model llc:O3                         the reference compiler (no model needed; a baseline)
@@ -43,6 +43,8 @@ def bench(
     run_dir: Optional[Path] = typer.Option(None, "--run-dir",
                                            help="Default: $NEUCOMBACK_LOG_DIR (or runs)/<model>-<target>-<split>."),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Verification worker processes."),
+    executor: str = ExecutorOpt,
+    address: Optional[str] = AddressOpt,
     concurrency: int = typer.Option(8, "--max-connections", "--concurrency", min=1, help="Model calls in flight."),
     base_url: Optional[str] = typer.Option(None, "--base-url", envvar="NEUCOMBACK_BASE_URL",
                                            help="OpenAI-compatible endpoint."),
@@ -78,69 +80,23 @@ def require_model(model: str | None) -> None:
 
 @handle_errors
 def _bench(**a: Any) -> None:
-    from ..agent.prompts import Prompt
-    from ..agent.workflow import AgentConfig
-    from ..models.base import GenParams
-    from ..models.registry import parse_model_options
-    from ..suite import load_suite
-    from ..targets import get_target
-    from .session import make_model, open_session, run_session
-
-    provider = make_model(a)  # a bad --model fails before anything is created on disk
-    a["split"] = a["split"] or ("all" if a["task"] else "test")
-    target = get_target(a["target_name"])
-    suite = load_suite(a["suite"])
-    tasks = suite.select(level=a["level"], split=a["split"], limit=a["limit"], ids=a["task"], tags=a["tag"],
-                         shuffle=a["shuffle"], seed=a["seed"] or 0)
-    if not tasks:
-        fail(f"no tasks in suite {a['suite']!r} for split={a['split']} level={a['level']} tags={a['tag']}")
-    prompt = Prompt.load(a["prompt_file"]) if a["prompt_file"] else Prompt()
-    cfg = AgentConfig(a["debug_rounds"], a["opt_rounds"],
-                      GenParams(temperature=a["temperature"], max_tokens=a["max_tokens"], top_p=a["top_p"],
-                                seed=a["seed"]))
-    run_dir = a["run_dir"] or log_dir() / _slug(f"{a['model']}-{target.name}-{a['split']}")
-    config = {"command": "bench", "model": a["model"], "suite": str(suite.root), "split": a["split"],
-              "level": a["level"], "limit": a["limit"], "tasks": sorted(t.id for t in tasks),
-              "target": target.name, "epochs": a["epochs"], "debug_rounds": a["debug_rounds"],
-              "opt_rounds": a["opt_rounds"], "params": cfg.params.to_json(), "base_url": a["base_url"],
-              "prompt": prompt.name, "prompt_sha": hashlib.sha256(prompt.to_toml().encode()).hexdigest()[:16],
-              "model_options": parse_model_options(a["model_option"]) or None, "jobs": a["jobs"],
-              "concurrency": a["concurrency"], "rpm": a["rpm"], "budget_usd": a["budget_usd"],
-              "prove": a["prove_seconds"] if a["prove"] else None}
-    session = open_session(run_dir, config, a, provider, tasks)
-    stop_code = EXIT_ERROR
-    try:
-        outcome = run_session(session, tasks, target, prompt, cfg, quiet=a["json_out"], epochs=a["epochs"])
-    except KeyboardInterrupt as e:  # what is recorded stays; the summary says the run is incomplete
-        from ..agent.runner import RunOutcome
-
-        stop_code = getattr(e, "exit_code", 130)
-        from ..store import sample_key
-
-        wanted = {sample_key(t.id, e) for t in tasks for e in range(1, a["epochs"] + 1)}
-        outcome = RunOutcome([r for r in session.store.results() if r["task_id"] in wanted],
-                             f"interrupted ({'SIGTERM' if stop_code == 143 else 'SIGINT'})")
-    from ..report.metrics import summarize
+    from ..api import BenchSettings, GenParams, bench
     from .tables import bench_table
 
-    summary = summarize(outcome.results)
-    summary.update(model=a["model"], target=target.name, split=a["split"], run_dir=str(run_dir),
-                   stopped=outcome.stopped, complete=not outcome.stopped and len(outcome.results) == len(tasks) * a["epochs"])
-    session.store.set_meta("summary", summary)
-    from ..cache import atomic_write_json
-
-    atomic_write_json(run_dir / "summary.json", summary)
+    settings = BenchSettings(
+        model=model_settings(a), selection=selection(a, seed=a["seed"] or 0),
+        params=GenParams(temperature=a["temperature"], max_tokens=a["max_tokens"], top_p=a["top_p"], seed=a["seed"]),
+        target=a["target_name"], epochs=a["epochs"], debug_rounds=a["debug_rounds"], opt_rounds=a["opt_rounds"],
+        run_dir=a["run_dir"], jobs=a["jobs"], executor=executor_settings(a), budget_usd=a["budget_usd"], prompt_file=a["prompt_file"],
+        prove_seconds=prove_seconds(a["prove"], a["prove_seconds"]), unsafe=a["unsafe"])
+    out = bench(settings, say=say_to_stderr(a["json_out"]), progress=progress(a["json_out"]))
     if a["json_out"]:
-        print_json(summary)
+        print_json(out.summary)
     else:
-        console.print(bench_table(summary))
-        if outcome.stopped:
+        console.print(bench_table(out.summary))
+        if out.stopped:
             advice = ("fix the cause, then rerun the same command: finished tasks are kept"
-                      if outcome.stopped.startswith("model error") else "rerun the same command to resume")
-            console.print(f"[yellow]stopped early:[/] {escape(outcome.stopped)}; {advice}.", highlight=False)
-    if outcome.stopped:
-        raise typer.Exit(stop_code)
-
-
-def _slug(s: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in s)
+                      if out.stopped.startswith("model error") else "rerun the same command to resume")
+            console.print(f"[yellow]stopped early:[/] {escape(out.stopped)}; {advice}.", highlight=False)
+    if out.exit_code:
+        raise typer.Exit(out.exit_code)

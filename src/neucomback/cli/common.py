@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from collections.abc import Callable
@@ -43,22 +42,70 @@ ProveOpt = typer.Option(False, "--prove", help="After the tests pass, search eve
 ProveSecondsOpt = typer.Option(30.0, "--prove-seconds", min=1.0, help="Exploration budget of one proof query.")
 
 
-def prove_limits(on: bool, seconds: float) -> Any:
-    """The proof tier's limits for --prove (None without it); a one-line error if it cannot run."""
-    if not on:
-        return None
-    from ..errors import UsageError
-    from ..prove import ProveLimits, missing
+ExecutorOpt = typer.Option("local", "--executor", help="Where verification runs: local (worker processes here) or "
+                           "ray (a Ray cluster: pip install -e '.[ray]'; see docs/executors.md).")
+AddressOpt = typer.Option(None, "--address", envvar="RAY_ADDRESS", help="With --executor ray: the cluster to join "
+                          "(e.g. 10.0.0.1:6379 or auto); default: start a one-node cluster for the run.")
 
-    why = missing()
-    if why:
-        raise UsageError(f"--prove: {why}")
-    return ProveLimits(seconds=seconds)
+
+def executor_settings(a: dict[str, Any]) -> Any:
+    """The API's ExecutorSettings from --executor/--address."""
+    from ..executors import ExecutorSettings
+
+    return ExecutorSettings(a.get("executor") or "local", a.get("address"))
+
+
+def prove_seconds(on: bool, seconds: float) -> float | None:
+    """--prove/--prove-seconds as the API's `prove_seconds` (None without --prove)."""
+    return seconds if on else None
+
+
+def model_settings(a: dict[str, Any], spec_key: str = "model", url_key: str = "base_url") -> Any:
+    """The API's ModelSettings from a command's options (--model or another role's)."""
+    from ..api.settings import ModelSettings
+    from ..models.registry import parse_model_options
+
+    return ModelSettings(a[spec_key], base_url=a.get(url_key), api_key_env=a.get("api_key_env"),
+                         timeout=a.get("timeout", 600.0), concurrency=a.get("concurrency", 8),
+                         max_retries=a.get("max_retries", 4), rpm=a.get("rpm"),
+                         options=parse_model_options(a.get("model_option")), prices=a.get("prices"),
+                         check=not a.get("no_check"), cache=not a.get("no_cache"))
+
+
+def selection(a: dict[str, Any], seed: int = 0) -> Any:
+    """The API's Selection from --suite/--split/--level/--limit/--task/--tag/--shuffle."""
+    from ..api.settings import Selection
+
+    return Selection(suite=a["suite"], split=a.get("split"), level=a.get("level"), limit=a.get("limit"),
+                     tasks=tuple(a.get("task") or ()), tags=tuple(a.get("tag") or ()),
+                     shuffle=bool(a.get("shuffle")), seed=seed)
+
+
+def say_to_stderr(quiet: bool = False) -> Callable[[str], None]:
+    """The API's `say`: notices on stderr as plain text (model names like openai:x: are no
+    emoji, [brackets] no markup); warnings and SCRIPTED notices in yellow."""
+    if quiet:
+        return lambda message: None
+
+    def say(message: str) -> None:
+        loud = message.startswith(("warning", "SCRIPTED"))
+        err_console.print(message, highlight=False, markup=False, emoji=False, style="bold yellow" if loud else None)
+
+    return say
+
+
+def progress(quiet: bool = False) -> Any:
+    """The API's `progress`: a bar on a terminal, periodic lines in logs (cli/progress.py)."""
+    from .progress import progress_bar
+
+    return lambda stage, total: progress_bar(stage, total, quiet)
 
 
 def log_dir() -> Path:
-    """Where runs go without --run-dir: $NEUCOMBACK_LOG_DIR, else ./runs."""
-    return Path(os.environ.get("NEUCOMBACK_LOG_DIR") or "runs")
+    """Where runs go without --run-dir (see record.log_dir)."""
+    from ..record import log_dir as where
+
+    return where()
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> None:

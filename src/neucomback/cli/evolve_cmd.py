@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any, Optional
 
 import typer
 from rich.table import Table
 
-from .bench_cmd import _slug, require_model
-from .common import (EXIT_ERROR, ModelOptionOpt, NoCheckOpt, RpmOpt, TagOpt, TaskOpt, console, err_console, fail,
-                     handle_errors, log_dir, print_json)
+from .bench_cmd import require_model
+from .common import (EXIT_ERROR, AddressOpt, ExecutorOpt, ModelOptionOpt, NoCheckOpt, RpmOpt, TagOpt, TaskOpt, console, handle_errors,
+                     executor_settings, model_settings, print_json, say_to_stderr, selection)
 
 
 def evolve(
@@ -43,6 +42,8 @@ def evolve(
     no_check: bool = NoCheckOpt,
     api_key_env: Optional[str] = typer.Option(None, "--api-key-env", help="Env var holding the API key."),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Verification worker processes."),
+    executor: str = ExecutorOpt,
+    address: Optional[str] = AddressOpt,
     concurrency: int = typer.Option(8, "--max-connections", "--concurrency", min=1, help="Model calls in flight."),
     temperature: float = typer.Option(0.0, "--temperature"),
     max_tokens: int = typer.Option(8192, "--max-tokens"),
@@ -61,67 +62,25 @@ def evolve(
 
 @handle_errors
 def _evolve(**a: Any) -> None:
-    from ..evolve.loop import Evolver, EvolveEnv
-    from ..evolve.settings import RESUME_KEYS
-    from ..evolve.state import EvolveState
-    from ..harness.pool import VerifierPool
-    from ..models.accounting import Budget
-    from .session import make_model
+    from ..api import EvolveOptions, GenParams, evolve
 
-    settings, splits, target = _plan(a)
-    provider = make_model(a)  # a bad --model fails before anything is created on disk
-    analyst = None
+    analysis = None
     if a["analysis_model"]:
         a["analysis_base_url"] = a["analysis_base_url"] or a["base_url"]
-        analyst = make_model(a, "analysis_model", "analysis_base_url")
-    run_dir = a["run_dir"] or log_dir() / _slug(f"evolve-{a['model']}-{target.name}")
-    state, resumed = EvolveState.open(run_dir, settings.config(splits.ids()), RESUME_KEYS)
-    say = (lambda m: None) if a["json_out"] else (  # plain text: model names like openai:x: are no emoji
-        lambda m: err_console.print(m, highlight=False, markup=False, emoji=False))
-    if resumed:
-        say(f"resuming {run_dir}: {len(state.data['steps'])} step(s) already finished")
-    if getattr(provider, "scripted", False) or getattr(analyst, "scripted", False):
-        say("SCRIPTED replies: these results are not a model's output.")
-    if a["unsafe"]:
-        say("warning: running model code WITHOUT a sandbox")
-    limit = a["budget_usd"]
-    budget = Budget(None if limit is None else max(limit - state.spent_usd, 0.0))
-    with VerifierPool(a["jobs"], unsafe=a["unsafe"]) as pool:
-        env = EvolveEnv(provider, pool.verify, budget, a["concurrency"], say, analyst)
-        doc = asyncio.run(Evolver(settings, splits, target, env, run_dir, state).run(a["final_test"]))
+        analysis = model_settings(a, "analysis_model", "analysis_base_url")
+    options = EvolveOptions(
+        model=model_settings(a), selection=selection(a), analysis=analysis,
+        params=GenParams(temperature=a["temperature"], max_tokens=a["max_tokens"]), target=a["target_name"],
+        epochs=a["epochs"], batch_size=a["batch_size"], debug_rounds=a["debug_rounds"], opt_rounds=a["opt_rounds"],
+        seed=a["seed"], run_dir=a["run_dir"], jobs=a["jobs"], executor=executor_settings(a), budget_usd=a["budget_usd"],
+        final_test=a["final_test"], unsafe=a["unsafe"])
+    out = evolve(options, say=say_to_stderr(a["json_out"]))
     if a["json_out"]:
-        print_json(doc)
+        print_json(out.doc)
     else:
-        _print_report(doc, run_dir)
-    if doc["stopped"]:
+        _print_report(out.doc, out.run_dir)
+    if out.stopped:
         raise typer.Exit(EXIT_ERROR)
-
-
-def _plan(a: dict[str, Any]) -> tuple[Any, Any, Any]:
-    """(settings, splits, target) from the options; a clear error for what cannot run."""
-    from ..evolve.loop import Splits
-    from ..evolve.settings import EvolveSettings
-    from ..models.base import GenParams
-    from ..suite import load_suite
-    from ..targets import get_target
-
-    target = get_target(a["target_name"])
-    suite = load_suite(a["suite"])
-    splits = Splits(*(suite.select(split=s, level=a["level"], ids=a["task"], tags=a["tag"])
-                      for s in ("train", "valid", "test")))
-    for name in ("train", "valid") + (("test",) if a["final_test"] else ()):
-        if not getattr(splits, name):
-            at = f" at level {a['level']}" if a["level"] is not None else ""
-            fail(f"suite {a['suite']!r} has no tasks{at} in the {name} split; record splits with "
-                 f"`neucomback suite assign-splits --suite {a['suite']}`")
-    settings = EvolveSettings(model=a["model"], suite=str(suite.root.resolve()), target=target.name,
-                              epochs=a["epochs"], batch_size=a["batch_size"], debug_rounds=a["debug_rounds"],
-                              opt_rounds=a["opt_rounds"], seed=a["seed"], base_url=a["base_url"], level=a["level"],
-                              params=GenParams(temperature=a["temperature"], max_tokens=a["max_tokens"]),
-                              analysis_model=a["analysis_model"],
-                              analysis_base_url=a["analysis_base_url"] if a["analysis_model"] else None)
-    settings.check()
-    return settings, splits, target
 
 
 def _print_report(doc: dict[str, Any], run_dir: Path) -> None:
@@ -154,7 +113,7 @@ def _print_speedups(final: dict[str, Any], text: Any) -> None:
 
 def curve_table(doc: dict[str, Any]) -> Table:
     """Epoch -> valid ACC, ACC@first, ACC+Perf and whether the epoch's prompt was kept."""
-    from ..report.metrics import pct
+    from ..record.metrics import pct
 
     title = "validation curve" + ("  [SCRIPTED replies: not a model's output]" if doc.get("scripted") else "")
     table = Table(title=title)
@@ -169,7 +128,7 @@ def curve_table(doc: dict[str, Any]) -> Table:
 
 def final_table(doc: dict[str, Any]) -> Table:
     """Initial vs selected prompt on the test split."""
-    from ..report.metrics import pct
+    from ..record.metrics import pct
 
     table = Table(title="test split: initial vs selected prompt"
                   + ("  [SCRIPTED replies: not a model's output]" if doc.get("scripted") else ""))

@@ -10,9 +10,9 @@ from typing import Optional
 
 import typer
 
-from ..errors import UsageError
-from .common import (EXIT_ERROR, EXIT_OK, EXIT_WRONG, ProveOpt, ProveSecondsOpt, ShuffleOpt, TagOpt, TaskOpt, console,
-                     fail, handle_errors, print_json, prove_limits)
+from .common import (EXIT_ERROR, EXIT_OK, EXIT_WRONG, AddressOpt, ExecutorOpt, ProveOpt, ProveSecondsOpt, ShuffleOpt, TagOpt, TaskOpt, console,
+                     executor_settings, fail, handle_errors, print_json, progress, selection)
+from .common import prove_seconds as prove_seconds_of
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Neural compilation workbench: LLVM IR -> assembly by LLMs, verified and timed "
@@ -84,19 +84,13 @@ def models(
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """List the models a server offers (the names to use as --model PROVIDER:NAME)."""
-    import asyncio
+    from ..api import list_models
 
-    from ..models.preflight import service_of
-    from ..models.registry import make_provider
-
-    if provider not in ("openai", "anthropic"):
-        raise UsageError(f"--provider is openai or anthropic, not {provider!r}")
-    service = service_of(make_provider(f"{provider}:-", base_url=base_url, api_key_env=api_key_env))
-    names = sorted(asyncio.run(service.list_models()))
+    where, names = list_models(provider, base_url=base_url, api_key_env=api_key_env)
     if json_out:
-        print_json({"provider": provider, "base_url": service.where, "models": names})
+        print_json({"provider": provider, "base_url": where, "models": names})
         raise typer.Exit(EXIT_OK)
-    console.print(f"{len(names)} model(s) at {service.where}:", highlight=False, markup=False)
+    console.print(f"{len(names)} model(s) at {where}:", highlight=False, markup=False)
     for n in names:
         console.print(f"  {provider}:{n}", highlight=False, markup=False)
     raise typer.Exit(EXIT_OK)
@@ -166,20 +160,20 @@ def verify(
     unsafe: bool = UnsafeOpt,
 ) -> None:
     """Build, run, check (and for Level 2, time) one assembly file. Exit 0 correct, 1 wrong, 2 error."""
-    from ..harness.evaluate import Evaluator
+    from ..api import verify as verify_asm
     from ..suite import load_suite
     from ..targets import get_target
 
     target = get_target(target_name)
-    task = load_suite(suite).get(task_id)
+    task = load_suite(suite).get(task_id)  # a wrong id is a one-line error before the file is read
     data = _read_asm(file)
     if unsafe:
         console.print("[bold yellow]warning:[/] running model code WITHOUT a sandbox", style="yellow")
-    evaluator = Evaluator(unsafe=unsafe, callgrind=callgrind, prove=prove_limits(prove, prove_seconds))
     timed = task.level == 2 and not no_timing and target.native
     with _spinner(f"verifying {task.id} on {target.name}" + (", then timing it against clang -O3" if timed else ""),
                   quiet=json_out):
-        verdict = evaluator.verify(task, target, data, timing=not no_timing)
+        verdict = verify_asm(data, task.id, target=target.name, suite=suite, timing=not no_timing,
+                             callgrind=callgrind, prove_seconds=prove_seconds_of(prove, prove_seconds), unsafe=unsafe)
     if json_out:
         print_json(verdict.to_json())
     else:
@@ -242,6 +236,8 @@ def baseline(
     compiler: list[str] = typer.Option(["llc-O3"], "--compiler", "-c",
                                        help="llc-O0, llc-O1, llc-O2, llc-O3 or gcc-O3 (repeatable)."),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Tasks verified in parallel."),
+    executor: str = ExecutorOpt,
+    address: Optional[str] = AddressOpt,
     no_timing: bool = typer.Option(False, "--no-timing", help="Skip timing of Level 2 tasks."),
     prove: bool = ProveOpt,
     prove_seconds: float = ProveSecondsOpt,
@@ -249,36 +245,21 @@ def baseline(
     unsafe: bool = UnsafeOpt,
 ) -> None:
     """Compile every task with the reference compiler and verify it (no model needed)."""
-    from ..baseline import run_baseline
-    from ..harness.evaluate import Evaluator
-    from ..suite import load_suite
-    from ..suite.strength.record import describe, summarize_record
-    from ..targets import get_target
-    from .progress import progress_bar
-    from .tables import baseline_summary, baseline_table
+    from ..api import BaselineSettings
+    from ..api import baseline as run_baseline
+    from ..suite.strength.record import describe
+    from .tables import baseline_table
 
-    target = get_target(target_name)
-    tasks = load_suite(suite).select(level=level, split=split, limit=limit, ids=task, tags=tag, shuffle=shuffle,
-                                     seed=seed)
-    if not tasks:
-        raise UsageError(f"no tasks in suite {suite!r} for split={split} level={level} tags={tag}")
-    evaluator = Evaluator(unsafe=unsafe, prove=prove_limits(prove, prove_seconds))
-    all_results = []
-    for comp in compiler:
-        with progress_bar(f"{comp} on {target.name}", len(tasks), quiet=json_out) as advance:
-            results = run_baseline(tasks, target, comp, evaluator, jobs=jobs, timing=not no_timing,
-                                   on_result=lambda r: advance(r.task.id))
-        all_results.extend(results)
-    strength = summarize_record(tasks, target.name)
+    settings = BaselineSettings(selection(locals(), seed=seed), target=target_name, compilers=tuple(compiler),
+                                jobs=jobs, executor=executor_settings(locals()), timing=not no_timing, prove_seconds=prove_seconds_of(prove, prove_seconds),
+                                unsafe=unsafe)
+    out = run_baseline(settings, progress=progress(json_out))
     if json_out:
-        print_json({"target": target.name, "results": [
-            {"task": r.task.id, "compiler": r.compiler, **r.verdict.to_json()} for r in all_results],
-            "summary": baseline_summary(all_results), "test_strength": strength})
+        print_json(out.to_json())
     else:
-        console.print(baseline_table(all_results, target.name))
-        console.print(f"test strength: {describe(strength)}", highlight=False)
-    infra = any(r.verdict.infrastructure_failure for r in all_results)
-    raise typer.Exit(EXIT_ERROR if infra else EXIT_OK)
+        console.print(baseline_table(out.results, out.target))
+        console.print(f"test strength: {describe(out.test_strength)}", highlight=False)
+    raise typer.Exit(EXIT_ERROR if out.infrastructure_failure else EXIT_OK)
 
 
 @app.command()

@@ -249,16 +249,15 @@ def strength_cmd(
 def _evaluator(unsafe: bool, settings: Any) -> Any:
     """The evaluator of a strength run: with the proof tier when settings.prove."""
     from ..harness.evaluate import Evaluator
-    from .common import prove_limits
+    from ..api.session import prove_limits
 
-    return Evaluator(unsafe=unsafe, prove=prove_limits(settings.prove, settings.prove_seconds))
+    return Evaluator(unsafe=unsafe, prove=prove_limits(settings.prove_seconds if settings.prove else None))
 
 
 def _measure(root: Path, tasks: list, target_name: str, settings: object, out_dir: Path, jobs: int,  # type: ignore[type-arg]
              unsafe: bool, quiet: bool, record: bool = True) -> tuple[dict, list]:  # type: ignore[type-arg]
     """Mutation analysis of `tasks` with a progress bar; (summary, per-task results). With
     `record`, the results go into the suite's strength record (summary["record"])."""
-    from ..harness.evaluate import Evaluator
     from ..suite.strength.analysis import run_strength, summarize_strength
     from ..targets import get_target
     from .progress import progress_bar
@@ -277,7 +276,6 @@ def _measure(root: Path, tasks: list, target_name: str, settings: object, out_di
 def _augment(tasks: list, results: list, target: object, settings: object, cap: int, rate: float,  # type: ignore[type-arg]
              unsafe: bool, quiet: bool) -> dict:  # type: ignore[type-arg]
     """Run --augment; a suite folder that cannot be written is a usage error, not a traceback."""
-    from ..harness.evaluate import Evaluator
     from ..suite.strength.augment import run_augment, summarize_augment
 
     if not quiet:
@@ -294,7 +292,6 @@ def _remeasure(suite: str, tasks: list, results: list, grown: dict, target: obje
                out_dir: Path, jobs: int, unsafe: bool, quiet: bool) -> tuple[list, list]:  # type: ignore[type-arg]
     """Measure again the tasks that got added inputs (their fingerprint changed), so that the
     suite's strength record holds what their tests now do. Same seed: an in-sample figure."""
-    from ..harness.evaluate import Evaluator
     from ..suite import load_suite
     from ..suite.strength.analysis import run_strength
 

@@ -2,50 +2,26 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from rich.table import Table
 
 
-def baseline_summary(results: list) -> dict[str, Any]:  # type: ignore[type-arg]
-    """Per compiler: tasks, correct, infrastructure failures, and over the timed (native L2)
-    ones: how many the timing rule calls faster, how many intervals contain 1.0 (for llc-O3,
-    the reference's own code, that is the A/A check), suspicious ones, geometric-mean speedup
-    (suspicious excluded)."""
-    import math
-
-    out: dict[str, Any] = {}
-    by: dict[str, list] = defaultdict(list)  # type: ignore[type-arg]
-    for r in results:
-        by[r.compiler].append(r)
-    for comp, rs in by.items():
-        ts = [r.verdict.timing for r in rs if r.verdict.correct and r.verdict.timing and r.verdict.timing.speedup]
-        sp = [t.speedup for t in ts if not t.suspicious]
-        out[comp] = {"tasks": len(rs), "correct": sum(r.verdict.correct for r in rs),
-                     "infrastructure_failures": sum(r.verdict.infrastructure_failure for r in rs),
-                     "timed": len(ts), "faster": sum(t.faster for t in ts),
-                     "interval_contains_1": sum(t.ci_low <= 1.0 <= t.ci_high for t in ts),
-                     "suspicious": sum(bool(t.suspicious) for t in ts),
-                     "geomean_speedup": math.exp(sum(map(math.log, sp)) / len(sp)) if sp else None}
-        tiers = [r.verdict.proof.tier for r in rs if r.verdict.proof is not None]
-        if tiers:  # --prove
-            out[comp]["proof_tiers"] = {k: tiers.count(k) for k in sorted(set(tiers))}
-    return out
-
-
 def baseline_table(results: list, target: str) -> Table:  # type: ignore[type-arg]
+    from ..baseline import summarize_baseline
+
+    summary = summarize_baseline(results)
     table = Table(title=f"baseline on {target}")
     for col in ("compiler", "tasks", "correct", "pass %", "infra fail", "timed L2", "faster", "CI contains 1",
                 "suspicious", "geomean speedup vs clang -O3"):
         table.add_column(col, justify="right")
-    for comp, s in baseline_summary(results).items():
+    for comp, s in summary.items():
         gm = f"{s['geomean_speedup']:.3f}x" if s["geomean_speedup"] else "-"
         table.add_row(comp, str(s["tasks"]), str(s["correct"]), f"{100 * s['correct'] / max(s['tasks'], 1):.1f}",
                       str(s["infrastructure_failures"]), str(s["timed"]), str(s["faster"]),
                       str(s["interval_contains_1"]), str(s["suspicious"]), gm)
     notes = [f"proof tiers ({comp}): " + ", ".join(f"{k} {v}" for k, v in s["proof_tiers"].items())
-             for comp, s in baseline_summary(results).items() if s.get("proof_tiers")]
+             for comp, s in summary.items() if s.get("proof_tiers")]
     bad = [r for r in results if not r.verdict.correct]
     if bad:
         notes.append("failed: " + ", ".join(f"{r.task.id} ({r.compiler}: {r.verdict.failure_stage})" for r in bad[:20]))
@@ -56,7 +32,7 @@ def baseline_table(results: list, target: str) -> Table:  # type: ignore[type-ar
 
 def bench_table(s: dict[str, Any]) -> Table:
     """The headline table of a bench run."""
-    from ..report.metrics import pct, samples_note
+    from ..record.metrics import pct, samples_note
 
     title = f"{s.get('model')} on {s.get('target')} ({s.get('split')} split)"
     if s.get("scripted"):
@@ -85,7 +61,7 @@ def bench_table(s: dict[str, Any]) -> Table:
 def strength_table(summary: dict[str, Any], results: list) -> Table:  # type: ignore[type-arg]
     """`suite strength`: one row per operator and per level, then overall; the caption lists
     the demonstrated gaps (mutants the tests pass and the probe shows wrong)."""
-    from ..report.metrics import pct
+    from ..record.metrics import pct
 
     table = Table(title=f"test strength on {summary['target']}: {summary['measured']}/{summary['tasks']} tasks, "
                         f"{summary['settings']['mutants']} mutants each")
@@ -121,7 +97,7 @@ def strength_table(summary: dict[str, Any], results: list) -> Table:  # type: ig
 def augment_table(grown: dict[str, Any]) -> Table:
     """`suite strength --augment`: per task, the gaps, how many the added inputs close and
     the killable kill rate before and after."""
-    from ..report.metrics import pct
+    from ..record.metrics import pct
 
     table = Table(title=f"inputs added: {grown['added']}, closing {grown['closed']} of {grown['gaps']} gaps "
                         f"in {grown['tasks']} task(s)")

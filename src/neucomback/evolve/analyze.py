@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..models.base import Message
-from ..store import RunStore
+from ..record.store import RunStore
 from ..targets import Target
 from .ask import Asker
 from .traces import Trace

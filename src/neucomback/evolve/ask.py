@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..models.accounting import Budget
 from ..models.base import BudgetExceeded, GenParams, Message, ModelError, Provider, Reply
-from ..store import RunStore
+from ..record.store import RunStore
 from .settings import Stopped
 
 PREFIX = "evolve:"

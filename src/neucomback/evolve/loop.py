@@ -29,7 +29,7 @@ from ..agent.workflow import AgentConfig, VerifyFn
 from ..cache import atomic_write_json
 from ..models.accounting import Budget
 from ..models.base import Provider
-from ..report.metrics import pct
+from ..record.metrics import pct
 from ..suite.task import Task
 from ..targets import Target
 from .analyze import Analysis, analyze

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..agent.extract import _blocks as fenced_blocks  # the fence scanner the asm extractor uses
 from ..models.base import Message
-from ..store import RunStore
+from ..record.store import RunStore
 from .ask import Asker
 
 MAX_SECTION_LINES = 40

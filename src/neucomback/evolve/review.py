@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..models.base import Message
-from ..store import RunStore
+from ..record.store import RunStore
 from .ask import Asker
 from .merge import SYSTEM, TITLES
 

@@ -16,9 +16,9 @@ from ..agent.runner import run_tasks
 from ..agent.workflow import AgentConfig, VerifyFn
 from ..models.accounting import Budget
 from ..models.base import Provider
-from ..report.metrics import summarize
-from ..report.provenance import record_provenance
-from ..store import RunStore
+from ..record.metrics import summarize
+from ..record.provenance import record_provenance
+from ..record.store import RunStore
 from ..suite.task import Task
 from ..targets import Target
 from .settings import Stopped, content_key

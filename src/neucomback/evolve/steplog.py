@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import atomic_write_json, atomic_write_text
-from ..report.metrics import pct
+from ..record.metrics import pct
 
 
 def write_step_log(log_dir: Path, record: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..models.base import last_user_text
 from ..models.llc_provider import extract_ir
-from ..store import RunStore
+from ..record.store import RunStore
 
 IR_LINES = 80
 ASM_LINES = 80

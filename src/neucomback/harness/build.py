@@ -8,6 +8,7 @@ builds never raise for a bad candidate: they return a StepResult with the diagno
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import threading
 import time
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from .. import toolchain
 from ..cache import atomic_write_text, cache_root, key
-from ..errors import InfrastructureError, UsageError
+from ..errors import InfrastructureError, ToolMissingError, UsageError
 from ..suite.harnessgen import harness_source
 from ..suite.task import Task
 from ..targets import Target
@@ -130,6 +131,51 @@ def ir_for(task: Task, target: Target) -> Path:
     return _cached("ir", k, ".ll", build)
 
 
+# The flags of trusted C builds, named once: the harness (no builtins, so that its checks
+# call real functions; no FP contraction, so that its double arithmetic matches the spec)
+# and the C reference (no FP contraction, like the IR the model is given).
+HARNESS_FLAGS = ("-ffp-contract=off", "-fno-builtin", "-w")
+REFERENCE_FLAGS = ("-ffp-contract=off", "-w")
+
+
+def compile_command(target: Target, src: str | Path, out: str | Path, *, opt: str | None = "-O2", cpp: bool = False,
+                    includes: tuple[str | Path, ...] | list[str | Path] = (), flags: tuple[str, ...] = (),
+                    compile_only: bool = True) -> list[str]:
+    """clang (clang++ with `cpp`) for `target` at `opt`: `src` to an object in `out` (with
+    `compile_only` off, whatever the driver makes of it: an executable, a PCH). The one place
+    C/C++ compile command lines are made: harness, reference, trampoline, support code, and
+    the importers' probe builds."""
+    driver = toolchain.tool("clang++" if cpp else "clang")
+    inc = [x for d in includes for x in ("-I", str(d))]
+    return [driver, *target.clang_flags, *([opt] if opt else []), *flags, *inc, *(["-c"] if compile_only else []),
+            str(src), "-o", str(out)]
+
+
+def executable_command(target: Target, objs: list[str], out: Path | str, *, cpp: bool = False,
+                       wrap: str | None = None, flags: tuple[str, ...] = ()) -> list[str]:
+    """Link objects into an executable: non-PIE (position-dependent model asm links), no exec
+    stack, libm; with `wrap`, that function is wrapped by the calling-convention trampoline."""
+    driver = toolchain.tool("clang++" if cpp else "clang")
+    return [driver, *target.clang_flags, *flags, "-no-pie", "-fuse-ld=bfd", "-Wl,-z,noexecstack",
+            *([f"-Wl,--wrap={wrap}"] if wrap else []), *objs, "-lm", "-o", str(out)]
+
+
+def gcc_command(target: Target, src: str | Path, out: str | Path, opt: str = "-O3") -> list[str]:
+    """gcc (the cross gcc off x86_64) for `target`'s ISA baseline: C to assembly (the gcc-O3 baseline)."""
+    gcc = "gcc" if target.name == "x86_64" else f"{target.triple}-gcc"
+    if shutil.which(gcc) is None:
+        raise ToolMissingError(f"{gcc} not found (needed for the gcc-O3 baseline)")
+    isa = {"x86_64": ["-march=x86-64"], "aarch64": [], "riscv64": ["-march=rv64gc", "-mabi=lp64d"]}[target.name]
+    return [gcc, *isa, opt, "-ffp-contract=off", "-fno-pie", "-S", str(src), "-o", str(out)]
+
+
+def run_compiler(cmd: list[str], timeout: float = COMPILE_TIMEOUT) -> str | None:
+    """Run a trusted compiler command with a time limit: None on success, else the tail of its
+    diagnostics (or the timeout) as text."""
+    code, output, _ = _run(cmd, timeout=timeout)
+    return None if code == 0 else output[-2000:]
+
+
 def harness_obj(task: Task, target: Target) -> Path:
     """The harness object for (task, target), compiled once and cached."""
     src = harness_source(task)
@@ -139,10 +185,8 @@ def harness_obj(task: Task, target: Target) -> Path:
     def build(tmp: Path) -> None:
         src_path = tmp.with_suffix(".cpp" if is_cpp else ".c")
         atomic_write_text(src_path, src)
-        compiler = toolchain.tool("clang++" if is_cpp else "clang")
-        _trusted([compiler, *target.clang_flags, "-O2", "-ffp-contract=off", "-fno-builtin",
-                  "-w", "-I", str(RUNTIME_DIR), "-I", str(task.path), "-c", str(src_path), "-o", str(tmp)],
-                 f"harness build for {task.id}")
+        _trusted(compile_command(target, src_path, tmp, cpp=is_cpp, flags=HARNESS_FLAGS,
+                                 includes=(RUNTIME_DIR, task.path)), f"harness build for {task.id}")
 
     return _cached("harness", k, ".o", build)
 
@@ -154,8 +198,8 @@ def abi_obj(task: Task, target: Target) -> Path:
             target.clang_flags, toolchain.version_fingerprint())
 
     def build(tmp: Path) -> None:
-        _trusted([toolchain.tool("clang"), *target.clang_flags, f"-DNB_FUNC={task.function}", "-c", str(src),
-                  "-o", str(tmp)], f"calling-convention trampoline for {task.id}")
+        _trusted(compile_command(target, src, tmp, opt=None, flags=(f"-DNB_FUNC={task.function}",)),
+                 f"calling-convention trampoline for {task.id}")
 
     return _cached("abi", k, ".o", build)
 
@@ -171,8 +215,7 @@ def support_obj(task: Task, target: Target) -> Path | None:
     k = key("support", src.read_bytes(), target.name, target.clang_flags, toolchain.version_fingerprint())
 
     def build(tmp: Path) -> None:
-        _trusted([toolchain.tool("clang"), *target.clang_flags, "-O2", "-w", "-c", str(src), "-o", str(tmp)],
-                 f"support code of {task.id}")
+        _trusted(compile_command(target, src, tmp, flags=("-w",)), f"support code of {task.id}")
         _trusted([toolchain.tool("llvm-objcopy"), "--weaken", str(tmp)], f"weakening the support code of {task.id}")
 
     return _cached("support", k, ".o", build)
@@ -195,8 +238,8 @@ def reference_exe(task: Task, target: Target, opt: str) -> Path:
         objs = []
         for i, src in enumerate(_sources(task)):
             obj = tmp.with_name(f"{tmp.name}.{i}.o")
-            _trusted([toolchain.tool("clang"), *target.clang_flags, opt, "-ffp-contract=off", "-w",
-                      "-I", str(RUNTIME_DIR), "-c", str(src), "-o", str(obj)], f"reference build of {task.id}")
+            _trusted(compile_command(target, src, obj, opt=opt, flags=REFERENCE_FLAGS, includes=(RUNTIME_DIR,)),
+                     f"reference build of {task.id}")
             objs.append(str(obj))
         _trusted(link_command(task, target, [*objs, *map(str, hobjs)], tmp), f"reference link of {task.id}")
 
@@ -247,9 +290,7 @@ def is_cpp_harness(task: Task) -> bool:
 def link_command(task: Task, target: Target, objs: list[str], out: Path) -> list[str]:
     """Link objects into an executable: non-PIE (position-dependent model asm links), no exec
     stack, and the task's function wrapped by the calling-convention trampoline."""
-    driver = toolchain.tool("clang++" if is_cpp_harness(task) else "clang")
-    return [driver, *target.clang_flags, "-no-pie", "-fuse-ld=bfd", "-Wl,-z,noexecstack",
-            f"-Wl,--wrap={task.function}", *objs, "-lm", "-o", str(out)]
+    return executable_command(target, objs, out, cpp=is_cpp_harness(task), wrap=task.function)
 
 
 def image_command(target: Target, objs: list[str], entry: str, out: Path | str) -> list[str]:
@@ -265,9 +306,8 @@ def libc_model_obj(target: Target) -> Path:
     k = key("libcmodel", src.read_bytes(), target.name, target.clang_flags, toolchain.version_fingerprint())
 
     def build(tmp: Path) -> None:
-        _trusted([toolchain.tool("clang"), *target.clang_flags, "-O1", "-ffreestanding", "-fno-builtin",
-                  "-fno-math-errno", "-fno-stack-protector", "-w", "-c", str(src), "-o", str(tmp)],
-                 "the proof tier's libc model")
+        _trusted(compile_command(target, src, tmp, opt="-O1", flags=("-ffreestanding", "-fno-builtin",
+                                 "-fno-math-errno", "-fno-stack-protector", "-w")), "the proof tier's libc model")
 
     return _cached("libcmodel", k, ".o", build)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing as mp
+import platform
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -45,11 +46,16 @@ def _init(unsafe: bool, pairs: int, lock: Any, prove: Any) -> None:
 
 
 def _verify(task: Task, target_name: str, asm: str | bytes, timing: bool) -> dict[str, Any]:
-    return _evaluator.verify(task, get_target(target_name), asm, timing=timing).to_json()
+    v = _evaluator.verify(task, get_target(target_name), asm, timing=timing)
+    v.placement = {"executor": "local", "host": platform.node()}
+    return v.to_json()
 
 
 class VerifierPool:
-    """`await pool.verify(task, target_name, asm, timing)` -> Verdict, run in a worker process."""
+    """`await pool.verify(task, target_name, asm, timing)` -> Verdict, run in a worker process
+    (the local executor, see executors/)."""
+
+    name = "local"
 
     def __init__(self, jobs: int = 2, *, unsafe: bool = False, pairs: int = 8, prove: Any = None) -> None:
         # spawn, not forkserver: workers are then children of this process, so the kernel

@@ -108,6 +108,7 @@ class Verdict:
     sandbox: str = ""
     upstream_correct: bool | None = None   # imported tasks: verdict on the upstream test(s) alone
     proof: Proof | None = None             # --prove: the proof tier's result
+    placement: dict[str, Any] | None = None  # where it ran: executor, node, node labels (see executors/)
 
     @property
     def infrastructure_failure(self) -> bool:

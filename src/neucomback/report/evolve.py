@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..record.store import DB_FILE
+from ..record.view import is_run_dir
+
 STATE_FILE = "evolve_state.json"
 REPORT_FILE = "evolve.json"
 CURVE_METRICS = (("acc", "ACC"), ("acc_first", "ACC@first"), ("acc_perf", "ACC+Perf"))
@@ -123,12 +126,12 @@ def featured_rollout(root: Path, best: str | None) -> Path | None:
     latest validation of anything (directories named after prompts, see evolve/loop.py)."""
     for split in ("test", "valid"):
         d = root / "eval" / split
-        if best and (d / best / "run.sqlite").is_file():
+        if best and is_run_dir(d / best):
             return d / best
-        for sub in sorted(d.glob("*/run.sqlite")) if d.is_dir() else []:
+        for sub in sorted(d.glob(f"*/{DB_FILE}")) if d.is_dir() else []:
             if best and _stored_prompt(sub.parent) == best:
                 return sub.parent
-    valid = sorted((root / "eval" / "valid").glob("*/run.sqlite"), key=lambda p: p.stat().st_mtime)
+    valid = sorted((root / "eval" / "valid").glob(f"*/{DB_FILE}"), key=lambda p: p.stat().st_mtime)
     return valid[-1].parent if valid else None
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..harness.timing import MIN_EFFECT
-from .metrics import pct
+from ..record.metrics import pct
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def speed_cell(r: dict[str, Any]) -> str:
     s = speedup_ci(r.get("speedup"), r.get("ci_low"), r.get("ci_high"))
     if s == "-":
         return s
-    from .metrics import faster_of
+    from ..record.metrics import faster_of
 
     pairs = r.get("pairs")
     return (s + (f" {pairs} pairs" if pairs else "")

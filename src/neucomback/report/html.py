@@ -20,7 +20,7 @@ from .compare import Comparison
 from .diff import side_by_side, stats
 from ..harness.timing import MIN_EFFECT, RULE
 from .fmt import METRICS, date, fmt_delta, fmt_value, speed_cell, speedup, tasks_cell
-from .metrics import faster_of, samples_note
+from ..record.metrics import faster_of, samples_note
 from . import evolve
 from .load import OUTCOMES, RoundRecord, RunData, TaskRecord, acc_by_tag, round_outcomes, speedup_points
 from .provenance import provenance_rows

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from ..store import _safe
+from ..record.store import _safe
 from .evolve import EpochPoint, accepted_diffs, evolve_curve
 from .load import RunData, TaskRecord, acc_by_tag, round_outcomes
-from .provenance import effective_provenance
+from ..record.provenance import effective_provenance
 
 
 def _task(t: TaskRecord) -> dict[str, Any]:

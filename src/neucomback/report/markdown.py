@@ -11,12 +11,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..store import _safe
+from ..record.store import _safe
 from . import evolve
 from .compare import Comparison
 from .fmt import METRICS, date, fmt_delta, fmt_value, speed_cell, tasks_cell
 from .load import OUTCOMES, RunData, acc_by_tag, round_outcomes
-from .metrics import samples_note
+from ..record.metrics import samples_note
 from .provenance import provenance_rows
 
 

@@ -16,21 +16,6 @@ from typing import Any
 from ...errors import UsageError
 
 
-def clangxx() -> str:
-    """The C++ driver (clang++-19), as our build finds it."""
-    from ... import toolchain
-    try:
-        return toolchain.tool("clang++")
-    except KeyError:  # a toolchain module without the C++ entry: derive it from clang-19
-        c = Path(toolchain.tool("clang"))
-        cand = c.with_name(c.name.replace("clang", "clang++", 1))
-        found = str(cand) if cand.exists() else shutil.which("clang++-19")
-        if not found:
-            from ...errors import ToolMissingError
-            raise ToolMissingError("clang++-19 not found; install it with: apt-get install -y clang-19") from None
-        return found
-
-
 class TaskFailed(Exception):
     """One upstream task could not be converted (the import goes on with the others)."""
 

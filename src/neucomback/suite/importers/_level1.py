@@ -28,11 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ... import toolchain
-from ...harness.build import RUNTIME_DIR
+from ...harness.build import REFERENCE_FLAGS, RUNTIME_DIR, compile_command, executable_command
 from ...harness.check import Output, compare, parse_output
 from ...targets import get_target
-from ._common import TaskFailed, clangxx, compile_or_fail, link_or_copy, run, to_toml
+from ._common import TaskFailed, compile_or_fail, link_or_copy, run, to_toml
 from ._fit import TAIL
 from ..harnessgen import int_literals
 from ._jsonrec import GLUE_HPP, finite, records
@@ -654,8 +653,6 @@ class ProbeToolchain:
 
     def __init__(self, shared_include: Path, work: Path) -> None:
         self.target = get_target("x86_64")
-        self.clang = toolchain.tool("clang")
-        self.clangxx = clangxx()
         self.shared_include = shared_include
         self.work = work
         self._pch: Path | None = None
@@ -663,14 +660,13 @@ class ProbeToolchain:
         self._lock = threading.Lock()
         self.sanitizers = self._sanitizers_work()
 
-    def flags(self) -> list[str]:
-        return [*self.target.clang_flags, "-w", "-g0"]
+    FLAGS = ("-w", "-g0")  # probes: no warnings about upstream code, no debug info (faster builds)
 
     def _sanitizers_work(self) -> bool:
         src = self.work / "nb_san_check.cpp"
         src.write_text("#include <vector>\nint main() { std::vector<int> v(3); return v[1]; }\n")
-        code, _, _, _ = run([self.clangxx, *self.flags(), "-fsanitize=address,undefined", str(src),
-                             "-o", str(self.work / "nb_san_check")])
+        code, _, _, _ = run(compile_command(self.target, src, self.work / "nb_san_check", opt="-O0", cpp=True,
+                                            flags=(*self.FLAGS, "-fsanitize=address,undefined"), compile_only=False))
         return code == 0
 
     def pch(self) -> Path | None:
@@ -680,8 +676,9 @@ class ProbeToolchain:
                 hdr = self.work / "nb_pch.hpp"
                 hdr.write_text("".join(f"#include <{h}>\n" for h in PCH_HEADERS) + '#include "nb_json.hpp"\n')
                 out = self.work / "nb_pch.hpp.pch"
-                code, _, _, _ = run([self.clangxx, *self.flags(), "-O0", "-x", "c++-header",
-                                     "-I", str(self.shared_include), "-I", str(RUNTIME_DIR), str(hdr), "-o", str(out)])
+                code, _, _, _ = run(compile_command(self.target, hdr, out, opt="-O0", cpp=True,
+                                                    flags=(*self.FLAGS, "-x", "c++-header"),
+                                                    includes=(self.shared_include, RUNTIME_DIR), compile_only=False))
                 self._pch = out if code == 0 else None
             return self._pch
 
@@ -689,8 +686,8 @@ class ProbeToolchain:
         hobj = work / "harness.o"
         if hobj.exists():
             return hobj
-        base = [self.clangxx, *self.flags(), "-O0", "-I", str(RUNTIME_DIR), "-I", str(task_dir),
-                "-c", str(harness), "-o", str(hobj)]
+        base = compile_command(self.target, harness, hobj, opt="-O0", cpp=True, flags=self.FLAGS,
+                               includes=(RUNTIME_DIR, task_dir))
         pch = self.pch()
         if pch is None or run(base[:1] + ["-include-pch", str(pch)] + base[1:])[0] != 0:
             compile_or_fail(base, "harness build (probe)")
@@ -703,11 +700,12 @@ class ProbeToolchain:
                       "-fsanitize-recover=undefined"]}[name]
         hobj = self.harness_obj(task_dir, harness, work)
         obj = work / f"ref_{name}.o"
-        compile_or_fail([self.clang, *self.flags(), *fl, "-ffp-contract=off", "-I", str(RUNTIME_DIR),
-                         "-c", str(task_dir / "ref.c"), "-o", str(obj)], f"reference build ({name})")
+        compile_or_fail(compile_command(self.target, task_dir / "ref.c", obj, opt=fl[0],
+                                        flags=(*self.FLAGS, *fl[1:], *REFERENCE_FLAGS), includes=(RUNTIME_DIR,)),
+                        f"reference build ({name})")
         exe = work / f"probe_{name}"
-        san = ["-fsanitize=address,undefined"] if name == "san" else []
-        compile_or_fail([self.clangxx, *self.flags(), *san, str(hobj), str(obj), "-lm", "-o", str(exe)],
+        san = ("-fsanitize=address,undefined",) if name == "san" else ()
+        compile_or_fail(executable_command(self.target, [str(hobj), str(obj)], exe, cpp=True, flags=(*self.FLAGS, *san)),
                         f"probe link ({name})")
         return exe
 

@@ -37,8 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from ... import toolchain
-from ...harness.build import RUNTIME_DIR
+from ...harness.build import HARNESS_FLAGS, REFERENCE_FLAGS, RUNTIME_DIR, compile_command, executable_command
 from ...harness.check import compare, parse_output
 from ...harness.reference import CHECK_CALLS, level2_plan
 from ...targets import get_target
@@ -274,26 +273,24 @@ NB_L2_MAIN
 # ---- building and probing --------------------------------------------------------------
 
 class Builder:
-    """Host (x86_64) builds of a Level 2 task folder, with the flags our build uses."""
+    """Host (x86_64) builds of a Level 2 task folder, with the flags our build uses (the
+    command lines come from harness/build.py)."""
 
     def __init__(self) -> None:
         self.target = get_target("x86_64")
-        self.clang = toolchain.tool("clang")
 
     def harness(self, task_dir: Path, work: Path) -> Path:
         hobj = work / "harness.o"
-        compile_or_fail([self.clang, *self.target.clang_flags, "-O2", "-ffp-contract=off", "-fno-builtin", "-w",
-                         "-I", str(RUNTIME_DIR), "-I", str(task_dir), "-c", str(task_dir / "harness.c"),
-                         "-o", str(hobj)], "harness build")
+        compile_or_fail(compile_command(self.target, task_dir / "harness.c", hobj, flags=HARNESS_FLAGS,
+                                        includes=(RUNTIME_DIR, task_dir)), "harness build")
         return hobj
 
     def exe(self, task_dir: Path, work: Path, hobj: Path, opt: str, tag: str) -> Path:
         robj = work / f"ref_{tag}.o"
-        compile_or_fail([self.clang, *self.target.clang_flags, opt, "-ffp-contract=off", "-w", "-I", str(RUNTIME_DIR),
-                         "-c", str(task_dir / "ref.c"), "-o", str(robj)], f"reference build {opt}")
+        compile_or_fail(compile_command(self.target, task_dir / "ref.c", robj, opt=opt, flags=REFERENCE_FLAGS,
+                                        includes=(RUNTIME_DIR,)), f"reference build {opt}")
         exe = work / f"probe_{tag}"
-        compile_or_fail([self.clang, *self.target.clang_flags, "-no-pie", "-Wl,-z,noexecstack", str(hobj), str(robj),
-                         "-lm", "-o", str(exe)], "link")
+        compile_or_fail(executable_command(self.target, [str(hobj), str(robj)], exe), "link")
         return exe
 
 

@@ -21,9 +21,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .cache import atomic_write_json, atomic_write_text
-from .errors import UsageError
+from ..cache import atomic_write_json, atomic_write_text
+from ..errors import UsageError
 
+DB_FILE = "run.sqlite"   # the one name of a run's database; only record/ opens it
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS attempts (
@@ -60,7 +61,7 @@ def connect_read_only(db: Path, probe: str = "SELECT 1 FROM sqlite_master LIMIT 
 def check_run_db(run_dir: Path) -> None:
     """Raise UsageError if `run_dir` holds a run whose run.sqlite is missing, empty or fails
     SQLite's quick_check; a directory without a run passes."""
-    db = run_dir / "run.sqlite"
+    db = run_dir / DB_FILE
     advice = ("the run cannot be resumed safely. Its readable files (config.json, tasks/) stay as they are: "
               "move the directory away and start again with another --run-dir")
     if not db.exists():
@@ -89,7 +90,7 @@ class RunStore:
         run whose database is missing, emptied or corrupt (never a silent fresh start: a
         paid model would be called again and the run's provenance lost), or cannot be written."""
         self.dir = Path(run_dir)
-        db = self.dir / "run.sqlite"
+        db = self.dir / DB_FILE
         check_run_db(self.dir)
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
