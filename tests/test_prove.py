@@ -141,6 +141,20 @@ def test_hostile_candidates_are_never_proved(suite, prover_ev, to_asm, body, tie
         assert "machine-dependent" in p.reason
 
 
+def test_a_wild_jump_table_index_is_found_not_proved(suite, prover_ev) -> None:  # type: ignore[no-untyped-def]
+    """A signed bound check before a jump table (`ja` made `jg`): month 0 indexes the table at
+    2^32 - 1 and the program crashes. angr's default memory model concretizes such a wide
+    symbolic address to one value and adds that as a constraint, silently dropping every other
+    input: the tier called this mutant proved. It must find the crash."""
+    task = suite.get("l1_day_of_year_fallthrough")
+    ref = reference_asm(task, X86).read_text()
+    asm = ref.replace("cmpl\t$11, %esi\n\tja\t", "cmpl\t$11, %esi\n\tjg\t", 1)
+    assert asm != ref
+    assert not prover_ev.verify(task, X86, asm, prove=False).correct  # the tests catch it (m = 0)
+    p = prover_ev.proof(task, X86, asm)
+    assert p.tier == "refuted", p.reason
+
+
 def test_aarch64_uses_its_own_calling_convention(suite, prover_ev, to_asm) -> None:  # type: ignore[no-untyped-def]
     """AAPCS64: arguments in x0.., the return address in x30, x19-x29 and d8-d15 callee-saved."""
     a64 = get_target("aarch64")
@@ -165,12 +179,12 @@ def test_outside_the_model_the_tier_is_unknown_with_the_reason(suite, prover_ev,
 
 
 def test_prove_needs_its_extra(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from neucomback.cli.common import prove_limits
+    from neucomback.api.session import prove_limits
 
-    assert prove_limits(False, 30) is None
+    assert prove_limits(None) is None
     monkeypatch.setattr(prover.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(UsageError, match=r"\[prove\]"):
-        prove_limits(True, 30)
+        prove_limits(30)
 
 
 def test_verify_baseline_and_bench_show_the_tier(tmp_path: Path, suite) -> None:  # type: ignore[no-untyped-def]

@@ -208,10 +208,30 @@ def _elem_bytes(dom: dict[str, Any], k: int) -> int:
     return 1 if b["str"] else b["bits"] // 8
 
 
+# How many values a symbolic address may stand for. Beyond them a path stops with an error
+# (the tier says unknown): angr's own last resorts pick ONE value (reads: any; writes: the
+# largest) and add "address == that value" to the path, which silently drops every other
+# input; a wild jump-table index was proved equivalent that way.
+READ_RANGE, READ_VALUES = 1024, 256
+WRITE_RANGE, WRITE_VALUES = 128, 64
+
+
+def sound_memory(st: Any) -> None:
+    """Make every symbolic memory access stand for all of its addresses, or fail."""
+    from angr import concretization_strategies as cs
+
+    st.memory.read_strategies = [cs.SimConcretizationStrategyRange(READ_RANGE),
+                                 cs.SimConcretizationStrategySolutions(READ_VALUES)]
+    st.memory.write_strategies = [cs.SimConcretizationStrategyRange(WRITE_RANGE),
+                                  cs.SimConcretizationStrategySolutions(WRITE_VALUES)]
+
+
 def start_state(proj: Any, func: int, dom: dict[str, Any], inp: Inputs) -> Any:
     """The shared start state, for one program."""
     st = proj.factory.blank_state(addr=func, add_options={angr.options.SYMBOL_FILL_UNCONSTRAINED_MEMORY,
-                                                           angr.options.SYMBOL_FILL_UNCONSTRAINED_REGISTERS})
+                                                           angr.options.SYMBOL_FILL_UNCONSTRAINED_REGISTERS,
+                                                           angr.options.SYMBOLIC_WRITE_ADDRESSES})
+    sound_memory(st)
     abi = ABIS[dom["isa"]]
     for r, v in inp.regs.items():
         if r == "flags":
