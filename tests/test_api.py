@@ -118,3 +118,14 @@ def test_the_cli_holds_no_run_wiring() -> None:
               "open_session", "run_session", "compose_output")
     found = [f"{p.name}: {w}" for p in sorted((SRC / "cli").glob("*.py")) for w in wiring if w in p.read_text()]
     assert found == []
+
+
+def test_a_bad_executor_is_a_one_line_usage_error(tmp_path: Path) -> None:
+    from neucomback.executors import ExecutorSettings
+
+    with pytest.raises(UsageError, match="--executor is one of local, ray"):
+        baseline(BaselineSettings(Selection(tasks=TASKS), executor=ExecutorSettings("slurm")))
+    # nobody listens on port 9 of this machine: refused at once, not after Ray's minutes of retrying
+    r = subprocess.run([EXE, "baseline", "--task", TASKS[0], "--executor", "ray", "--address", "127.0.0.1:9"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "no Ray cluster answers there" in r.stderr and "Traceback" not in r.stderr

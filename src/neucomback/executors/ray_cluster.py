@@ -125,6 +125,21 @@ def verify_on_node(task: Task, target_name: str, asm: str | bytes, timing: bool,
     return v.to_json()
 
 
+def _check_reachable(address: str, timeout: float = 5.0) -> None:
+    """A one-line error for a HOST:PORT nobody listens on (ray.init would wait minutes for it).
+    Other forms (auto, ray://...) are left to Ray."""
+    import socket
+
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit() or "/" in address:
+        return
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError as e:
+        raise UsageError(f"--address {address}: no Ray cluster answers there ({e.strerror or e}); start one with "
+                         "`ray start --head ...` (docs/executors.md) or leave out --address") from None
+
+
 class RayExecutor:
     """`await ex.verify(task, target_name, asm, timing)` -> Verdict, run as a Ray task."""
 
@@ -142,6 +157,7 @@ class RayExecutor:
         if not ray.is_initialized():
             self._owns = True
             if address:
+                _check_reachable(address)
                 ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
             else:  # a one-node cluster for this run, labelled, with its timing slot, workers not niced
                 os.environ.setdefault(NICENESS_ENV, "0")
