@@ -133,33 +133,50 @@ def test_a_worker_killed_mid_run_loses_nothing(cluster) -> None:  # type: ignore
 
 
 def test_a_node_lost_mid_run_loses_nothing(cluster) -> None:  # type: ignore[no-untyped-def]
-    """Removes the second x86_64 node mid-run (later tests use the nodes left): its tasks are
-    retried on the head."""
-    sel = Selection(split="all", level=1, limit=16)
-    seen: list[str] = []
+    """Removes the second x86_64 node while it is running a verification (later tests use the
+    nodes left): its tasks are retried on the head; every result arrives, correct."""
+    import asyncio
 
-    def remove_soon() -> None:
-        while len(seen) < 3:
-            time.sleep(0.01)
-        cluster.remove_node(cluster.x86_worker, allow_graceful=False)
+    from neucomback.executors.ray_cluster import RayExecutor
+    from neucomback.harness.build import reference_asm
+    from neucomback.targets import get_target
 
-    remover = threading.Thread(target=remove_soon)
+    target = get_target("x86_64")
+    tasks = Selection(split="all", level=1, limit=16).select()
+    asms = [reference_asm(t, target).read_text() for t in tasks]
+    raylet = psutil.Process(cluster.x86_worker.all_processes["raylet"][0].process.pid)
+    removed = threading.Event()
+
+    def remove_when_busy() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if any("verify_on_node" in " ".join(_cmdline(p)) for p in raylet.children(recursive=True)):
+                cluster.remove_node(cluster.x86_worker, allow_graceful=False)
+                removed.set()
+                return
+            time.sleep(0.005)
+
+    async def verify_all() -> list[Any]:
+        return await asyncio.gather(*(ex.verify(t, target.name, a, False) for t, a in zip(tasks, asms)))
+
+    remover = threading.Thread(target=remove_when_busy)
+    ex = RayExecutor(cluster.address)
     remover.start()
-    out = baseline(BaselineSettings(sel, executor=_ray(cluster)), progress=_counting(seen))
-    remover.join()
-    assert len(out.results) == 16 and all(r.verdict.correct for r in out.results), \
-        [(r.task.id, r.verdict.feedback[:200]) for r in out.results if not r.verdict.correct]
-    assert len({r.verdict.placement["node"] for r in out.results}) == 2  # both x86_64 nodes worked before the loss
+    try:
+        verdicts = asyncio.run(verify_all())
+    finally:
+        remover.join()
+        ex.close()
+    assert removed.is_set(), "the node never ran a verification"
+    assert len(verdicts) == 16 and all(v.correct for v in verdicts), \
+        [(v.task_id, v.feedback[:200]) for v in verdicts if not v.correct]
 
 
-def _counting(seen: list[str]):  # type: ignore[no-untyped-def]
-    from contextlib import contextmanager
-
-    @contextmanager
-    def progress(stage: str, total: int):  # type: ignore[no-untyped-def]
-        yield seen.append
-
-    return progress
+def _cmdline(p: psutil.Process) -> list[str]:
+    try:
+        return p.cmdline()
+    except psutil.Error:  # the process ended meanwhile
+        return []
 
 
 def test_cli_runs_baseline_on_ray_and_refuses_address_without_it(cluster) -> None:  # type: ignore[no-untyped-def]
